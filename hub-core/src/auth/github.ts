@@ -1,0 +1,131 @@
+import * as oidc from 'openid-client';
+import type { GithubConfig } from '../config/schema.js';
+import { HubError, describeError } from '../errors.js';
+
+export interface LoginStart {
+  url: string;
+  state: string;
+  codeVerifier: string;
+}
+
+export interface ProviderIdentity {
+  provider: 'github';
+  /** The login at the provider, as the provider spells it. */
+  login: string;
+  id: string;
+}
+
+const trimSlash = (u: string) => u.replace(/\/+$/, '');
+
+/** Sign-in with GitHub (or GitHub Enterprise): authorization code flow with state and PKCE, via openid-client. */
+export class GithubLogin {
+  readonly authorizeUrl: string;
+  readonly tokenUrl: string;
+  private readonly client: oidc.Configuration;
+
+  constructor(
+    private readonly cfg: GithubConfig,
+    readonly callbackUrl: string,
+  ) {
+    const web = trimSlash(cfg.url);
+    this.authorizeUrl = `${web}/login/oauth/authorize`;
+    this.tokenUrl = `${web}/login/oauth/access_token`;
+    this.client = new oidc.Configuration(
+      { issuer: web, authorization_endpoint: this.authorizeUrl, token_endpoint: this.tokenUrl },
+      cfg.clientId,
+      { client_secret: cfg.clientSecret },
+      oidc.ClientSecretPost(cfg.clientSecret),
+    );
+    const timeoutMs = cfg.timeoutSeconds * 1000;
+    this.client[oidc.customFetch] = (url, options) =>
+      fetch(url, { ...options, signal: AbortSignal.timeout(timeoutMs) } as RequestInit);
+    if (web.startsWith('http:') || trimSlash(cfg.apiUrl).startsWith('http:')) oidc.allowInsecureRequests(this.client);
+  }
+
+  async start(): Promise<LoginStart> {
+    const codeVerifier = oidc.randomPKCECodeVerifier();
+    const state = oidc.randomState();
+    const params: Record<string, string> = {
+      redirect_uri: this.callbackUrl,
+      state,
+      code_challenge: await oidc.calculatePKCECodeChallenge(codeVerifier),
+      code_challenge_method: 'S256',
+    };
+    if (this.cfg.scopes.length) params.scope = this.cfg.scopes.join(' ');
+    return { url: oidc.buildAuthorizationUrl(this.client, params).href, state, codeVerifier };
+  }
+
+  /**
+   * Exchanges the code and asks GitHub who this is. Every failure becomes a HubError naming the URL
+   * and the provider's error code; the code itself is never logged or retried.
+   */
+  async finish(callback: URL, expected: { state: string; codeVerifier: string }): Promise<ProviderIdentity> {
+    let tokens: oidc.TokenEndpointResponse;
+    try {
+      tokens = await oidc.authorizationCodeGrant(this.client, callback, {
+        expectedState: expected.state,
+        pkceCodeVerifier: expected.codeVerifier,
+      });
+    } catch (err) {
+      throw this.exchangeError(err);
+    }
+    return this.identify(tokens.access_token);
+  }
+
+  private exchangeError(err: unknown): HubError {
+    const providerCode = providerErrorCode(err);
+    if (providerCode) {
+      const description = providerErrorDescription(err);
+      return new HubError(
+        400,
+        'oauth-provider-error',
+        `GitHub refused the sign-in code (${providerCode}${description ? `: ${description}` : ''}).`,
+        {
+          evidence: [`POST ${this.tokenUrl} answered error=${providerCode}`],
+          fix: 'Try signing in again; if it keeps failing, check the client secret of the GitHub OAuth app.',
+        },
+      );
+    }
+    return new HubError(502, 'oauth-exchange-failed', `The token exchange with GitHub failed: ${describeError(err)}.`, {
+      evidence: [`POST ${this.tokenUrl}: ${describeError(err)}`],
+      fix: 'Try again; if it keeps failing, check that this machine can reach GitHub.',
+    });
+  }
+
+  private async identify(accessToken: string): Promise<ProviderIdentity> {
+    const url = `${trimSlash(this.cfg.apiUrl)}/user`;
+    let res: Response;
+    try {
+      res = await fetch(url, {
+        headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json', 'user-agent': 'TeamHub' },
+        signal: AbortSignal.timeout(this.cfg.timeoutSeconds * 1000),
+      });
+    } catch (err) {
+      throw new HubError(502, 'oauth-user-failed', `Asking GitHub who you are failed: ${describeError(err)}.`, {
+        evidence: [`GET ${url}: ${describeError(err)}`],
+      });
+    }
+    const body = (await res.json().catch(() => undefined)) as { login?: unknown; id?: unknown } | undefined;
+    if (!res.ok || typeof body?.login !== 'string' || body.login === '') {
+      throw new HubError(502, 'oauth-user-failed', `GitHub did not say who you are (HTTP ${res.status} from ${url}).`, {
+        evidence: [`GET ${url} → ${res.status}`],
+      });
+    }
+    return { provider: 'github', login: body.login, id: String(body.id ?? '') };
+  }
+}
+
+// openid-client reports provider errors either as ResponseBodyError (non-200) or, for GitHub's
+// "HTTP 200 with an error body", as a processing error whose cause is the parsed body.
+function providerErrorCode(err: unknown): string | undefined {
+  const e = err as { error?: unknown; cause?: { error?: unknown } };
+  if (typeof e?.error === 'string') return e.error;
+  if (typeof e?.cause?.error === 'string') return e.cause.error;
+  return undefined;
+}
+
+function providerErrorDescription(err: unknown): string | undefined {
+  const e = err as { error_description?: unknown; cause?: { error_description?: unknown } };
+  const d = e?.error_description ?? e?.cause?.error_description;
+  return typeof d === 'string' ? d : undefined;
+}

@@ -1,0 +1,157 @@
+import { Router } from 'express';
+import type { HubContext } from '../context.js';
+import { HubError, describeError, isHubError } from '../errors.js';
+import { SESSION_COOKIE, SESSION_DAYS, STATE_COOKIE, sessionFromCookie } from '../http/auth-context.js';
+import { appendSetCookie, parseCookies, serializeCookie } from '../http/cookies.js';
+import { safeNext } from '../http/next-url.js';
+import { loginPage, problemPage } from '../pages/pages.js';
+import { now } from '../store/store.js';
+import { randomId } from '../tokens.js';
+import { decideAllow, normalizeUsername } from './allow.js';
+
+interface LoginState {
+  state: string;
+  codeVerifier: string;
+  next: string;
+}
+
+const STATE_MAX_AGE = 600;
+
+/** Login page, GitHub redirect and callback, logout. */
+export function authRoutes(ctx: HubContext): Router {
+  const r = Router();
+  const clearState = serializeCookie(STATE_COOKIE, '', { path: '/hub/', maxAgeSeconds: 0 });
+
+  r.get('/hub/login', (req, res) => {
+    const next = safeNext(req.query.next, '');
+    if (sessionFromCookie(ctx, req)) return res.redirect(302, next || '/hub/home');
+    res.type('html').send(
+      loginPage({
+        next,
+        github: !!ctx.github,
+        ...(ctx.githubProblem ? { githubProblem: ctx.githubProblem } : {}),
+      }),
+    );
+  });
+
+  r.get('/hub/oauth_login', async (req, res) => {
+    if (!ctx.github) {
+      throw new HubError(503, 'github-not-configured', ctx.githubProblem ?? 'GitHub sign-in is not configured.');
+    }
+    const start = await ctx.github.start();
+    const state: LoginState = { state: start.state, codeVerifier: start.codeVerifier, next: safeNext(req.query.next) };
+    appendSetCookie(
+      res,
+      serializeCookie(STATE_COOKIE, ctx.signer.sign(state, STATE_MAX_AGE), { path: '/hub/', maxAgeSeconds: STATE_MAX_AGE }),
+    );
+    res.redirect(302, start.url);
+  });
+
+  r.get('/hub/oauth_callback', async (req, res) => {
+    const q = req.query as Record<string, unknown>;
+    const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+    const github = ctx.github;
+    appendSetCookie(res, clearState);
+    const failLogin = (err: HubError) => {
+      ctx.events.record({
+        level: 'warn',
+        kind: 'login-failed',
+        user_name: null,
+        message: `GitHub sign-in failed: ${err.message}`,
+        details: { reason: err.reason, evidence: err.evidence },
+      });
+      return err;
+    };
+    if (!github) throw new HubError(503, 'github-not-configured', ctx.githubProblem ?? 'GitHub sign-in is not configured.');
+    const error = str(q.error);
+    if (error) {
+      const description = str(q.error_description);
+      const mismatch = error === 'redirect_uri_mismatch';
+      throw failLogin(
+        new HubError(400, 'oauth-callback-error', `GitHub refused the sign-in: ${error}${description ? ` (${description})` : ''}.`, {
+          evidence: [`redirect URI sent: ${github.callbackUrl}`],
+          fix: mismatch
+            ? `Set the "Authorization callback URL" of the GitHub OAuth app to exactly ${github.callbackUrl}`
+            : 'Try signing in again.',
+        }),
+      );
+    }
+    const code = str(q.code);
+    if (!code) throw failLogin(new HubError(400, 'oauth-no-code', 'GitHub sign-in failed: callback without authorization code.'));
+    if (!str(q.state)) throw failLogin(new HubError(400, 'oauth-no-state', 'GitHub sign-in failed: callback without state.'));
+    const saved = ctx.signer.verify<LoginState>(parseCookies(req.headers.cookie)[STATE_COOKIE]);
+    if (!saved) {
+      throw failLogin(
+        new HubError(400, 'oauth-state-missing', 'GitHub sign-in failed: this browser has no sign-in in progress (it expired or cookies are blocked).', {
+          fix: 'Start again from the sign-in page.',
+        }),
+      );
+    }
+    if (saved.state !== q.state) {
+      throw failLogin(new HubError(400, 'oauth-state-mismatch', 'GitHub sign-in failed: the state does not match the one this browser started with.', {
+        fix: 'Start again from the sign-in page.',
+      }));
+    }
+    const callback = new URL(github.callbackUrl);
+    callback.search = new URLSearchParams(q as Record<string, string>).toString();
+    let identity;
+    try {
+      identity = await github.finish(callback, saved);
+    } catch (err) {
+      throw failLogin(isHubError(err) ? err : new HubError(502, 'oauth-failed', `GitHub sign-in failed: ${describeError(err)}.`));
+    }
+    const name = normalizeUsername(identity.login);
+    const decision = decideAllow(name, ctx.config.auth);
+    if (!decision.allowed) {
+      ctx.events.record({
+        level: 'warn',
+        kind: 'login-refused',
+        user_name: name,
+        message: `GitHub user "${identity.login}" signed in but was refused: ${decision.rule}.`,
+        details: { provider: 'github', rule: decision.rule },
+      });
+      const admins = ctx.config.auth.adminUsers.join(', ');
+      res.status(403).type('html').send(
+        problemPage(403, {
+          title: 'This hub does not let you in',
+          message: `You signed in at GitHub as "${identity.login}", but this hub does not allow that account: ${decision.rule}.`,
+          fix: admins ? `Ask the hub's admin (${admins}) to add "${name}" to the allowed users.` : 'Ask the person who runs this hub to add you.',
+          actions: '<p><a class="button" href="/hub/login">Back to sign-in</a></p>',
+        }),
+      );
+      return;
+    }
+    const user = ctx.store.ensureUser(name, decision.admin || undefined);
+    const sid = randomId();
+    ctx.store.createSession({
+      id: sid,
+      user_id: user.id,
+      created: now(),
+      expires_at: new Date(Date.now() + SESSION_DAYS * 86400_000).toISOString(),
+    });
+    appendSetCookie(
+      res,
+      serializeCookie(SESSION_COOKIE, ctx.signer.sign(sid, SESSION_DAYS * 86400), {
+        path: '/hub/',
+        maxAgeSeconds: SESSION_DAYS * 86400,
+      }),
+    );
+    ctx.events.record({
+      level: 'info',
+      kind: 'login',
+      user_name: name,
+      message: `${name} signed in with GitHub (${decision.rule}).`,
+      details: { provider: 'github' },
+    });
+    res.redirect(302, saved.next);
+  });
+
+  r.get('/hub/logout', (req, res) => {
+    const s = sessionFromCookie(ctx, req);
+    if (s) ctx.store.deleteSession(s.session.id);
+    appendSetCookie(res, serializeCookie(SESSION_COOKIE, '', { path: '/hub/', maxAgeSeconds: 0 }));
+    res.type('html').send(loginPage({ next: '', github: !!ctx.github, message: 'You are signed out.' }));
+  });
+
+  return r;
+}

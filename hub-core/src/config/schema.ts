@@ -1,0 +1,125 @@
+import os from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+
+/** Where the hub keeps its SQLite file and secrets unless told otherwise: the OS's per-user data folder. */
+export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform = process.platform): string {
+  const home = env.HOME ?? os.homedir();
+  if (platform === 'darwin') return path.join(home, 'Library', 'Application Support', 'TeamHub');
+  if (platform === 'win32') return path.join(env.APPDATA ?? path.join(home, 'AppData', 'Roaming'), 'TeamHub');
+  return path.join(env.XDG_DATA_HOME || path.join(home, '.local', 'share'), 'teamhub');
+}
+
+const SIZE = /^(\d+(?:\.\d+)?)\s*([kmgt]?)i?b?$/i;
+
+/** Parses `512M`, `2G`, `1.5g` or a plain byte count; undefined when it is not a size. */
+export function parseSize(value: string): number | undefined {
+  const m = SIZE.exec(value.trim());
+  if (!m) return undefined;
+  const unit = (m[2] ?? '').toLowerCase();
+  const power = ['', 'k', 'm', 'g', 't'].indexOf(unit);
+  return Math.round(Number(m[1]) * 1024 ** power);
+}
+
+// Loose PEP 440 release form: what jupyterhub-singleuser will parse without crashing at start.
+const PEP440 = /^\d+(\.\d+)*((a|b|rc)\d+)?(\.post\d+)?(\.dev\d+)?$/;
+const OAUTH_CLIENT_ID = /^[A-Za-z0-9._-]+$/;
+// GitHub-style logins; other providers arrive with issue 7 and bring their own rules.
+const username = z.string().trim().min(1).max(255);
+
+const url = (what: string) =>
+  z.string().refine((v) => /^https?:\/\/[^\s/]+/.test(v), { message: `expected an http(s) URL for ${what}` });
+
+const githubSchema = z
+  .object({
+    clientId: z
+      .string()
+      .regex(OAUTH_CLIENT_ID, {
+        message:
+          'expected the Client ID shown on the GitHub OAuth app page (letters, digits, dot, dash, underscore; no spaces or quotes)',
+      })
+      .describe('Client ID of the GitHub OAuth app.'),
+    clientSecret: z
+      .string()
+      .regex(/^\S+$/, { message: 'expected the client secret without spaces or quotes' })
+      .describe('Client secret of the GitHub OAuth app.'),
+    url: url('the GitHub web address')
+      .default('https://github.com')
+      .describe('GitHub web address (GitHub Enterprise: https://github.example.com).'),
+    apiUrl: url('the GitHub API address')
+      .default('https://api.github.com')
+      .describe('GitHub API address (GitHub Enterprise: https://github.example.com/api/v3).'),
+    callbackUrl: url('the OAuth callback')
+      .optional()
+      .describe('Callback URL registered on the OAuth app; default http://localhost:<port>/hub/oauth_callback.'),
+    scopes: z.array(z.string()).default([]).describe('Extra OAuth scopes to request.'),
+    timeoutSeconds: z.number().positive().max(120).default(15).describe('Timeout of each call to GitHub.'),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    ip: z
+      .string()
+      .default('127.0.0.1')
+      .describe('Address the public listener binds; 127.0.0.1 keeps the hub on this machine.'),
+    port: z.number().int().min(1).max(65535).default(8000).describe('Port of the public listener.'),
+    dataDir: z.string().min(1).default(defaultDataDir()).describe('Folder for the SQLite file and secrets.'),
+    jupyterhubVersion: z
+      .string()
+      .regex(PEP440, { message: 'expected a PEP 440 version such as 3.0.0 or 5.3.0' })
+      .default('3.0.0')
+      .describe('JupyterHub version the hub advertises to single-user servers and API clients.'),
+    logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info').describe('Log verbosity.'),
+    auth: z
+      .object({
+        github: githubSchema.optional().describe('GitHub sign-in; absent = GitHub login disabled.'),
+        allowedUsers: z.array(username).default([]).describe('Logins allowed to sign in.'),
+        adminUsers: z.array(username).default([]).describe('Logins that are admins (and allowed).'),
+        allowAll: z.boolean().default(false).describe('Allow everyone who can sign in at the provider.'),
+      })
+      .strict()
+      .prefault({}),
+    docker: z
+      .object({
+        socketPath: z.string().min(1).default('/var/run/docker.sock').describe('Docker Engine socket.'),
+        image: z
+          .string()
+          .min(1)
+          .default('teamhub/singleuser:bookworm')
+          .describe('Single-user image; any JupyterHub single-user image works.'),
+        network: z.string().min(1).default('bridge').describe('Docker network the user containers join.'),
+        homeMount: z
+          .string()
+          .regex(/^\//, { message: 'expected an absolute path inside the container' })
+          .default('/home/jovyan')
+          .describe("Where each user's persistent volume is mounted."),
+        memLimit: z
+          .string()
+          .refine((v) => parseSize(v) !== undefined, { message: 'expected a size such as 512M or 2G' })
+          .optional()
+          .describe('Memory limit per container.'),
+        cpuLimit: z.number().positive().max(1024).optional().describe('CPU limit per container (cores).'),
+        cmd: z.array(z.string()).optional().describe('Command override; default = the image CMD.'),
+        env: z.record(z.string(), z.string()).default({}).describe('Extra environment for user containers.'),
+        hubConnectIp: z
+          .string()
+          .default('auto')
+          .describe('Address containers use to reach the hub; auto = the Docker bridge gateway.'),
+        internalPort: z
+          .number()
+          .int()
+          .min(0)
+          .max(65535)
+          .default(8081)
+          .describe('Port of the listener containers call (on hubConnectIp); 0 = any free port.'),
+        startTimeoutSeconds: z.number().positive().default(120).describe('Time a container has to answer.'),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+export type HubConfig = z.infer<typeof configSchema>;
+export type GithubConfig = z.infer<typeof githubSchema>;
+export type ConfigInput = z.input<typeof configSchema>;

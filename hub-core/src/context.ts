@@ -1,0 +1,23 @@
+import type { GithubLogin } from './auth/github.js';
+import type { HubConfig } from './config/schema.js';
+import type { HubEvents } from './events.js';
+import type { ServerManager } from './servers.js';
+import type { Signer } from './signing.js';
+import type { DockerClient, DockerStatus } from './spawner/docker-client.js';
+import type { Store } from './store/store.js';
+
+/** What request handlers need from the hub; built once in createHub. */
+export interface HubContext {
+  config: HubConfig;
+  store: Store;
+  events: HubEvents;
+  servers: ServerManager;
+  signer: Signer;
+  docker: DockerClient;
+  /** GitHub sign-in when configured, and the reason when it is not. */
+  github: GithubLogin | undefined;
+  githubProblem: string | undefined;
+  /** Last known Docker status (refreshed by pages that show it). */
+  dockerStatus: () => Promise<DockerStatus>;
+  log: (level: 'debug' | 'info' | 'warn' | 'error', msg: string) => void;
+}

@@ -1,0 +1,26 @@
+import { EventEmitter } from 'node:events';
+import type { EventRow, Store } from './store/store.js';
+
+export interface ProgressEvent {
+  progress: number;
+  message: string;
+  ready?: boolean;
+  failed?: boolean;
+  html_message?: string;
+  url?: string;
+}
+
+/** In-process bus: spawn progress per server and the diagnostic event log, for pages, API streams and the UI. */
+export class HubEvents extends EventEmitter {
+  constructor(private readonly store: Store) {
+    super();
+    this.setMaxListeners(0);
+  }
+
+  /** Records an event in the store's event log (shown to admins) and tells live listeners. */
+  record(e: Omit<EventRow, 'id' | 'ts'>): EventRow {
+    const row = this.store.addEvent(e);
+    this.emit('event', row);
+    return row;
+  }
+}

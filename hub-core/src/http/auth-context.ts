@@ -1,0 +1,96 @@
+import crypto from 'node:crypto';
+import type { Request, Response } from 'express';
+import type { HubContext } from '../context.js';
+import { HubError } from '../errors.js';
+import type { SessionRow, TokenRow, UserRow } from '../store/store.js';
+import { findToken } from '../tokens.js';
+import { parseCookies } from './cookies.js';
+
+export const SESSION_COOKIE = 'teamhub-session';
+export const STATE_COOKIE = 'teamhub-oauth-state';
+export const SESSION_DAYS = 14;
+
+export interface Auth {
+  user: UserRow;
+  via: 'cookie' | 'token';
+  session?: SessionRow;
+  token?: TokenRow;
+  /** Resolved scopes: what this caller may do. */
+  scopes: string[];
+}
+
+// The documented header forms: `token X` or `bearer X`, any case (JupyterHub's rule).
+const AUTH_HEADER = /^(?:token|bearer)\s+([^\s]+)$/i;
+
+/** Scopes a signed-in browser holds: everything on its own user, everything on everyone for admins. */
+export function sessionScopes(user: UserRow): string[] {
+  const own = ['read:users', 'users:activity', 'servers', 'delete:servers', 'access:servers', 'tokens', 'read:tokens'];
+  if (user.admin) return [...own, 'list:users', 'admin:users', 'admin-ui'];
+  return own.map((s) => `${s}!user=${user.name}`);
+}
+
+/** True when `scopes` grant `scope` on the given user (and server). */
+export function allows(scopes: string[], scope: string, user: string, server?: string): boolean {
+  return scopes.some(
+    (s) =>
+      s === scope ||
+      s === `${scope}!user=${user}` ||
+      (server !== undefined && s === `${scope}!server=${user}/${server}`),
+  );
+}
+
+export function xsrfToken(ctx: HubContext, sessionId: string): string {
+  return ctx.signer.tag(`xsrf:${sessionId}`);
+}
+
+export function sessionFromCookie(ctx: HubContext, req: Request): { session: SessionRow; user: UserRow } | undefined {
+  const cookies = parseCookies(req.headers.cookie);
+  const sid = ctx.signer.verify<string>(cookies[SESSION_COOKIE]);
+  if (!sid) return undefined;
+  const session = ctx.store.getSession(sid);
+  const user = session && ctx.store.getUserById(session.user_id);
+  return session && user ? { session, user } : undefined;
+}
+
+/**
+ * Who is calling: a token in the Authorization header, else the browser session. A present but
+ * malformed Authorization header is an error of its own, never silently anonymous (F18).
+ */
+export function resolveAuth(ctx: HubContext, req: Request): Auth | undefined {
+  const header = req.headers.authorization;
+  if (header !== undefined) {
+    const m = AUTH_HEADER.exec(header.trim());
+    if (!m) {
+      throw new HubError(
+        401,
+        'auth-header-malformed',
+        'The Authorization header is not in a form the hub accepts: use "Authorization: token <token>" or "Authorization: Bearer <token>".',
+      );
+    }
+    const token = findToken(ctx.store, m[1] as string);
+    if (!token) return undefined;
+    const user = ctx.store.getUserById(token.user_id);
+    if (!user) return undefined;
+    ctx.store.touchToken(token.id);
+    return { user, via: 'token', token, scopes: token.scopes };
+  }
+  const s = sessionFromCookie(ctx, req);
+  if (!s) return undefined;
+  return { user: s.user, via: 'cookie', session: s.session, scopes: sessionScopes(s.user) };
+}
+
+/** Cookie-authenticated changes must carry the XSRF token (header or form field). */
+export function checkXsrf(ctx: HubContext, req: Request, auth: Auth): void {
+  if (auth.via !== 'cookie' || ['GET', 'HEAD', 'OPTIONS'].includes(req.method) || !auth.session) return;
+  const body = req.body as Record<string, unknown> | undefined;
+  const given = req.get('x-xsrftoken') ?? req.get('x-csrftoken') ?? (typeof body?._xsrf === 'string' ? body._xsrf : '');
+  const expected = xsrfToken(ctx, auth.session.id);
+  const ok = given.length === expected.length && crypto.timingSafeEqual(Buffer.from(given), Buffer.from(expected));
+  if (!ok) {
+    throw new HubError(403, 'xsrf', "This request lacks the page's XSRF token; reload the page and try again.");
+  }
+}
+
+export function authOf(res: Response): Auth | undefined {
+  return res.locals.auth as Auth | undefined;
+}

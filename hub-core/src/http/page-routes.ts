@@ -1,0 +1,130 @@
+import express, { type Request, type Response, Router } from 'express';
+import type { HubContext } from '../context.js';
+import { HubError } from '../errors.js';
+import { homePage, problemPage, spawnPendingPage } from '../pages/pages.js';
+import { serverPrefix } from '../spawner/names.js';
+import type { UserRow } from '../store/store.js';
+import { type Auth, checkXsrf, sessionFromCookie, sessionScopes, xsrfToken } from './auth-context.js';
+
+function requireLogin(ctx: HubContext, req: Request, res: Response): { user: UserRow; auth: Auth } | undefined {
+  const s = sessionFromCookie(ctx, req);
+  if (!s) {
+    res.redirect(302, `/hub/login?next=${encodeURIComponent(req.originalUrl)}`);
+    return undefined;
+  }
+  return { user: s.user, auth: { user: s.user, via: 'cookie', session: s.session, scopes: sessionScopes(s.user) } };
+}
+
+/** Server-rendered pages: home, start/stop, spawn progress. (The React UI replaces them in issue 5.) */
+export function pageRoutes(ctx: HubContext): Router {
+  const r = Router();
+  const form = express.urlencoded({ extended: false, limit: '16kb' });
+
+  r.get(['/', '/hub', '/hub/'], (req, res) => {
+    res.redirect(302, sessionFromCookie(ctx, req) ? '/hub/home' : '/hub/login');
+  });
+
+  r.get('/hub/home', async (req, res) => {
+    const who = requireLogin(ctx, req, res);
+    if (!who) return;
+    const docker = await ctx.dockerStatus();
+    const problem = docker.problem;
+    res.type('html').send(
+      homePage({
+        user: who.user.name,
+        prefix: serverPrefix(who.user.name),
+        server: ctx.store.getServer(who.user.id),
+        xsrf: xsrfToken(ctx, who.auth.session?.id ?? ''),
+        ...(problem
+          ? {
+              dockerProblem: {
+                title: 'Servers cannot start right now',
+                message: problem.message,
+                evidence: problem.evidence,
+                ...(problem.fix ? { fix: problem.fix } : {}),
+              },
+            }
+          : {}),
+      }),
+    );
+  });
+
+  r.post('/hub/spawn', form, async (req, res) => {
+    const who = requireLogin(ctx, req, res);
+    if (!who) return;
+    checkXsrf(ctx, req, who.auth);
+    // Fail fast with the plain sentence when Docker is down, rather than after a pending page.
+    await ctx.docker.ensureReachable();
+    const current = ctx.store.getServer(who.user.id);
+    if (current?.status !== 'running') ctx.servers.spawn(who.user).done.catch(() => undefined);
+    res.redirect(303, `/hub/spawn-pending/${encodeURIComponent(who.user.name)}`);
+  });
+
+  r.post('/hub/stop', form, async (req, res) => {
+    const who = requireLogin(ctx, req, res);
+    if (!who) return;
+    checkXsrf(ctx, req, who.auth);
+    await ctx.servers.stop(who.user);
+    res.redirect(303, '/hub/home');
+  });
+
+  r.get('/hub/spawn-pending/:name', (req, res) => {
+    const who = requireLogin(ctx, req, res);
+    if (!who) return;
+    if (who.user.name !== req.params.name && !who.user.admin) {
+      throw new HubError(403, 'not-yours', `You cannot follow ${req.params.name}'s server.`);
+    }
+    const target = ctx.store.getUser(req.params.name);
+    if (!target) throw new HubError(404, 'no-user', `There is no user ${req.params.name}.`);
+    const prefix = serverPrefix(target.name);
+    const server = ctx.store.getServer(target.id);
+    if (server?.status === 'running') return res.redirect(302, prefix);
+    res.type('html').send(
+      spawnPendingPage({
+        user: who.user.name,
+        prefix,
+        progressUrl: `/hub/api/users/${encodeURIComponent(target.name)}/server/progress`,
+      }),
+    );
+  });
+
+  // /hub/user/<name>/<path>: where JupyterHub sends people to reach a server that may not run yet.
+  r.get(/^\/hub\/user\/([^/]+)(\/.*)?$/, (req, res) => {
+    const who = requireLogin(ctx, req, res);
+    if (!who) return;
+    const params = req.params as unknown as Record<string, string | undefined>;
+    const name = decodeURIComponent(params[0] ?? '');
+    const rest = params[1] ?? '/';
+    const target = ctx.store.getUser(name);
+    const server = target && ctx.store.getServer(target.id);
+    if (target && server?.status === 'running') {
+      const query = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
+      return res.redirect(302, `${serverPrefix(target.name).slice(0, -1)}${rest}${query}`);
+    }
+    res.redirect(302, '/hub/home');
+  });
+
+  // /user/... reaches the hub only when no route exists: the server is not running.
+  r.all(/^\/user\/([^/]+)(\/.*)?$/, (req, res) => {
+    const params = req.params as unknown as Record<string, string | undefined>;
+    const name = decodeURIComponent(params[0] ?? '');
+    const message = `No server is running at /user/${name}/.`;
+    if (/\/api(\/|$)/.test(req.path) || req.method !== 'GET') {
+      res.status(404).json({ status: 404, message });
+      return;
+    }
+    res
+      .status(404)
+      .type('html')
+      .send(
+        problemPage(404, {
+          title: 'Server not running',
+          message,
+          fix: 'Start it from the TeamHub home page.',
+          actions: '<p><a class="button" href="/hub/home">Go to TeamHub home</a></p>',
+        }),
+      );
+  });
+
+  return r;
+}

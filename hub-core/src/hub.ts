@@ -1,0 +1,223 @@
+import http from 'node:http';
+import type net from 'node:net';
+import path from 'node:path';
+import { GithubLogin } from './auth/github.js';
+import type { HubConfig } from './config/schema.js';
+import type { HubContext } from './context.js';
+import { HubError, describeError } from './errors.js';
+import { HubEvents } from './events.js';
+import { createHubApp } from './http/app.js';
+import { hubConnectCandidates } from './network.js';
+import { createProxy } from './proxy/proxy.js';
+import { RouteTable } from './proxy/routes.js';
+import { loadOrCreateSecrets } from './secrets.js';
+import { ServerManager } from './servers.js';
+import { Signer } from './signing.js';
+import { DockerClient, type DockerStatus } from './spawner/docker-client.js';
+import { DockerSpawner } from './spawner/docker-spawner.js';
+import { openDatabase } from './store/database.js';
+import { Store } from './store/store.js';
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+export type Logger = (level: LogLevel, msg: string) => void;
+
+export interface HubOptions {
+  logger?: Logger;
+  /** Stop every user's container when the hub stops (default true). */
+  stopServersOnExit?: boolean;
+}
+
+export interface Hub {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  readonly urls: { public: string; internalApi: string | undefined };
+  readonly context: HubContext;
+}
+
+const LEVELS: LogLevel[] = ['debug', 'info', 'warn', 'error'];
+
+function consoleLogger(min: LogLevel): Logger {
+  return (level, msg) => {
+    if (LEVELS.indexOf(level) < LEVELS.indexOf(min)) return;
+    process.stderr.write(`[${new Date().toISOString()} ${level}] ${msg}\n`);
+  };
+}
+
+function listen(server: http.Server, port: number, ip: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException) => {
+      server.off('listening', onListening);
+      reject(err);
+    };
+    const onListening = () => {
+      server.off('error', onError);
+      resolve((server.address() as net.AddressInfo).port);
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen(port, ip);
+  });
+}
+
+function closeServer(server: http.Server): Promise<void> {
+  return new Promise((resolve) => {
+    if (!server.listening) return resolve();
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
+
+/** Listens on the preferred port, or on a free one when it is taken. */
+async function listenPreferring(server: http.Server, port: number, ip: string): Promise<number> {
+  try {
+    return await listen(server, port, ip);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || port === 0) throw err;
+    return listen(server, 0, ip);
+  }
+}
+
+/** The composition root: secrets, store, auth, spawner, proxy, listeners, in that order. */
+export function createHub(config: HubConfig, options: HubOptions = {}): Hub {
+  const log = options.logger ?? consoleLogger(config.logLevel);
+  const secrets = loadOrCreateSecrets(config.dataDir);
+  const store = new Store(openDatabase(path.join(config.dataDir, 'teamhub.sqlite')));
+  const events = new HubEvents(store);
+  const docker = new DockerClient(config.docker.socketPath);
+  const spawner = new DockerSpawner(docker, config.docker);
+  const routes = new RouteTable();
+
+  let github: GithubLogin | undefined;
+  let githubProblem: string | undefined;
+  if (config.auth.github) {
+    const callback = config.auth.github.callbackUrl ?? `http://localhost:${config.port}/hub/oauth_callback`;
+    github = new GithubLogin(config.auth.github, callback);
+  } else {
+    githubProblem =
+      'GitHub sign-in is not configured: set auth.github.clientId and auth.github.clientSecret (or TEAMHUB_GITHUB_CLIENT_ID and TEAMHUB_GITHUB_CLIENT_SECRET) from your GitHub OAuth app.';
+  }
+
+  const internal = http.createServer();
+  let internalApi: string | undefined;
+  let internalStarting: Promise<string> | undefined;
+
+  // Containers call the hub on the Docker network's host address, never on 0.0.0.0.
+  async function hubApiUrlForContainers(): Promise<string> {
+    if (internalApi) return internalApi;
+    internalStarting ??= (async () => {
+      const candidates =
+        config.docker.hubConnectIp === 'auto'
+          ? await hubConnectCandidates(docker, config.docker.network)
+          : [config.docker.hubConnectIp];
+      const tried: string[] = [];
+      let bound: { ip: string; port: number } | undefined;
+      for (const ip of candidates) {
+        try {
+          bound = { ip, port: await listenPreferring(internal, config.docker.internalPort, ip) };
+          break;
+        } catch (err) {
+          tried.push(`${ip}:${config.docker.internalPort}: ${describeError(err)}`);
+        }
+      }
+      if (!bound) {
+        throw new HubError(
+          503,
+          'hub-address',
+          `No address was found where containers on the Docker network "${config.docker.network}" could reach the hub.`,
+          { evidence: tried.length ? tried : ['the network has no IPv4 gateway or subnet'], fix: 'Set docker.hubConnectIp to an address of this machine that containers can reach.' },
+        );
+      }
+      const { ip, port } = bound;
+      internalApi = `http://${ip}:${port}/hub/api`;
+      log('info', `containers reach the hub at ${internalApi}`);
+      return internalApi;
+    })().catch((err) => {
+      internalStarting = undefined;
+      throw err;
+    });
+    return internalStarting;
+  }
+
+  const servers = new ServerManager({
+    store,
+    events,
+    routes,
+    spawner,
+    config,
+    hubApiUrlForContainers,
+    log: (msg) => log('info', msg),
+  });
+
+  const context: HubContext = {
+    config,
+    store,
+    events,
+    servers,
+    signer: new Signer(secrets.cookieSecret),
+    docker,
+    github,
+    githubProblem,
+    dockerStatus: (): Promise<DockerStatus> => docker.status(),
+    log,
+  };
+
+  const app = createHubApp(context);
+  internal.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
+    if (!(req.url ?? '').startsWith('/hub/api')) {
+      res.writeHead(404, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ status: 404, message: 'Only /hub/api is served to containers.' }));
+      return;
+    }
+    app(req, res);
+  });
+
+  const proxy = createProxy({
+    routes,
+    hub: (req, res) => app(req, res),
+    onTargetError: (route) => {
+      const user = store.getUser(route.user);
+      if (user) servers.checkServer(user, route.server).catch(() => undefined);
+    },
+    log: (msg) => log('warn', msg),
+  });
+  const front = http.createServer(proxy.request);
+  front.on('upgrade', proxy.upgrade);
+
+  const hub: Hub = {
+    context,
+    urls: { public: `http://${config.ip}:${config.port}/hub/`, internalApi: undefined },
+    async start() {
+      for (const name of config.auth.adminUsers) store.ensureUser(name.toLowerCase(), true);
+      try {
+        const port = await listen(front, config.port, config.ip);
+        (hub.urls as { public: string }).public = `http://${config.ip.includes(':') ? `[${config.ip}]` : config.ip}:${port}/hub/`;
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === 'EADDRINUSE') {
+          throw new HubError(1, 'port-in-use', `Port ${config.port} on ${config.ip} is already in use: choose another with --port N (or TEAMHUB_PORT).`);
+        }
+        if (code === 'EADDRNOTAVAIL' || code === 'EACCES') {
+          throw new HubError(1, 'listen-failed', `Cannot listen on ${config.ip}:${config.port} (${code}): choose another address with --ip or port with --port.`);
+        }
+        throw err;
+      }
+      const status = await docker.status();
+      if (status.ok) {
+        await servers.reconcile().catch((err) => log('warn', `reconciling with Docker failed: ${describeError(err)}`));
+        await hubApiUrlForContainers()
+          .then((url) => ((hub.urls as { internalApi: string | undefined }).internalApi = url))
+          .catch((err) => log('warn', describeError(err)));
+      } else if (status.problem) {
+        log('warn', `${status.problem.message} ${status.problem.fix ?? ''}`);
+      }
+      log('info', `TeamHub is running at ${hub.urls.public}`);
+    },
+    async stop() {
+      if (options.stopServersOnExit ?? true) await servers.stopAll();
+      proxy.close();
+      await Promise.all([closeServer(front), closeServer(internal)]);
+      store.db.close();
+    },
+  };
+  return hub;
+}

@@ -1,0 +1,86 @@
+import type http from 'node:http';
+import type net from 'node:net';
+import { ProxyServer } from 'http-proxy-3';
+import { describeError } from '../errors.js';
+import { type Route, RouteTable } from './routes.js';
+
+export interface ProxyOptions {
+  routes: RouteTable;
+  /** Everything without a route goes here: the hub's own pages and API. */
+  hub: (req: http.IncomingMessage, res: http.ServerResponse) => void;
+  /** Told when a route's target did not answer, so the hub can check the server. */
+  onTargetError: (route: Route, error: string) => void;
+  log: (msg: string) => void;
+}
+
+const HUB_COOKIE = /(^|;\s*)teamhub-[^=]*=[^;]*/g;
+
+/** The hub's cookies stay with the hub: a user's container never sees another user's session. */
+function stripHubCookies(req: http.IncomingMessage): void {
+  const cookie = req.headers.cookie;
+  if (cookie) req.headers.cookie = cookie.replace(HUB_COOKIE, '').replace(/^;\s*/, '');
+}
+
+function wantsJson(req: http.IncomingMessage): boolean {
+  return /\/api(\/|$|\?)/.test(req.url ?? '') || /application\/json/.test(req.headers.accept ?? '');
+}
+
+function sendTargetDown(req: http.IncomingMessage, res: http.ServerResponse, route: Route, error: string): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const message = `The server at ${route.prefix} is not answering (${error}).`;
+  if (wantsJson(req)) {
+    res.writeHead(503, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ status: 503, message }));
+    return;
+  }
+  res.writeHead(503, { 'content-type': 'text/html; charset=utf-8' });
+  res.end(
+    `<!doctype html><meta charset="utf-8"><title>Server not answering</title>` +
+      `<body style="font-family:system-ui;max-width:40em;margin:3em auto">` +
+      `<h1>Your server is not answering</h1><p>${message.replace(/[<>&]/g, '')}</p>` +
+      `<p><a href="/hub/home">Back to TeamHub home</a> to restart it.</p></body>`,
+  );
+}
+
+/** One front door: `/user/<name>/…` (HTTP and websocket) to the user's container, the rest to the hub. */
+export function createProxy(opts: ProxyOptions): {
+  request: (req: http.IncomingMessage, res: http.ServerResponse) => void;
+  upgrade: (req: http.IncomingMessage, socket: net.Socket, head: Buffer) => void;
+  close: () => void;
+} {
+  const proxy = new ProxyServer({ ws: true, xfwd: true, proxyTimeout: 0 });
+  proxy.on('error', () => undefined);
+
+  return {
+    request(req, res) {
+      const route = opts.routes.lookup(req.url ?? '/');
+      if (!route) return opts.hub(req, res);
+      stripHubCookies(req);
+      proxy.web(req, res, { target: route.target }, (err: Error) => {
+        const error = describeError(err);
+        opts.log(`proxy: ${route.prefix} -> ${route.target} failed: ${error}`);
+        opts.onTargetError(route, error);
+        sendTargetDown(req, res, route, error);
+      });
+    },
+    upgrade(req, socket, head) {
+      const route = opts.routes.lookup(req.url ?? '/');
+      socket.on('error', () => undefined);
+      if (!route) {
+        socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+        return;
+      }
+      stripHubCookies(req);
+      proxy.ws(req, socket, head, { target: route.target }, (err: Error) => {
+        opts.onTargetError(route, describeError(err));
+        socket.destroy();
+      });
+    },
+    close() {
+      proxy.close();
+    },
+  };
+}

@@ -1,0 +1,286 @@
+import type { HubConfig } from './config/schema.js';
+import { HubError, describeError, isHubError } from './errors.js';
+import type { HubEvents, ProgressEvent } from './events.js';
+import type { RouteTable } from './proxy/routes.js';
+import type { DockerSpawner } from './spawner/docker-spawner.js';
+import { serverPrefix } from './spawner/names.js';
+import { type ServerRow, type Store, type UserRow, now } from './store/store.js';
+import { hashToken, issueToken } from './tokens.js';
+
+export const oauthClientId = (user: string, server = '') =>
+  `jupyterhub-user-${encodeURIComponent(user)}${server ? `-${encodeURIComponent(server)}` : ''}`;
+
+/** Python's json.dumps list format, which is what jupyterhub-singleuser expects to parse. */
+const jsonList = (items: string[]) => `[${items.map((s) => JSON.stringify(s)).join(', ')}]`;
+
+export function accessScopes(user: string, server = ''): string[] {
+  return [`access:servers!server=${user}/${server}`, `access:servers!user=${user}`];
+}
+
+/** What a server's own API token may do: report activity and identify its owner. */
+export function serverTokenScopes(user: string, server = ''): string[] {
+  return [
+    `access:servers!server=${user}/${server}`,
+    `read:users:activity!user=${user}`,
+    `read:users:groups!user=${user}`,
+    `read:users:name!user=${user}`,
+    `users:activity!user=${user}`,
+  ];
+}
+
+export interface ServerManagerDeps {
+  store: Store;
+  events: HubEvents;
+  routes: RouteTable;
+  spawner: DockerSpawner;
+  config: HubConfig;
+  /** The hub API URL containers use; binds the internal listener on first use. */
+  hubApiUrlForContainers: () => Promise<string>;
+  log: (msg: string) => void;
+}
+
+interface Pending {
+  events: ProgressEvent[];
+  done: Promise<void>;
+}
+
+/** Starts and stops users' servers and keeps the store, Docker and the proxy routes in step. */
+export class ServerManager {
+  private readonly pending = new Map<string, Pending>();
+  private readonly lastFailure = new Map<string, ProgressEvent>();
+
+  constructor(private readonly d: ServerManagerDeps) {}
+
+  private key(user: UserRow, server: string) {
+    return `${user.id}/${server}`;
+  }
+
+  /** Progress so far of a spawn in flight, or undefined. */
+  progressOf(user: UserRow, server = ''): ProgressEvent[] | undefined {
+    return this.pending.get(this.key(user, server))?.events;
+  }
+
+  failureEventOf(user: UserRow, server = ''): ProgressEvent | undefined {
+    return this.lastFailure.get(this.key(user, server));
+  }
+
+  readyEvent(prefix: string): ProgressEvent {
+    return {
+      progress: 100,
+      ready: true,
+      message: `Server ready at ${prefix}`,
+      html_message: `Server ready at <a href="${prefix}">${prefix}</a>`,
+      url: prefix,
+    };
+  }
+
+  /**
+   * Begins a spawn and returns at once; `done` settles when the server is ready or has failed.
+   * A spawn already in flight is joined, not repeated.
+   */
+  spawn(user: UserRow, server = '', userOptions: Record<string, unknown> = {}): { done: Promise<void> } {
+    const key = this.key(user, server);
+    const inFlight = this.pending.get(key);
+    if (inFlight) return { done: inFlight.done };
+    const row = this.d.store.ensureServer(user.id, server);
+    if (row.status === 'running') {
+      throw new HubError(400, 'already-running', `${user.name}'s server is already running.`);
+    }
+    if (row.status === 'stopping') {
+      throw new HubError(400, 'stop-pending', `${user.name}'s server is still stopping; try again in a moment.`);
+    }
+    const events: ProgressEvent[] = [];
+    const push = (e: ProgressEvent) => {
+      events.push(e);
+      this.d.events.emit(`progress:${key}`, e);
+    };
+    this.lastFailure.delete(key);
+    this.d.store.updateServer(row.id, { status: 'spawning', failure: null, user_options: userOptions });
+    push({ progress: 0, message: 'Server requested' });
+    const done = this.run(user, row, push).finally(() => this.pending.delete(key));
+    this.pending.set(key, { events, done });
+    return { done };
+  }
+
+  private async run(user: UserRow, row: ServerRow, push: (e: ProgressEvent) => void): Promise<void> {
+    const prefix = serverPrefix(user.name, row.name);
+    const clientId = oauthClientId(user.name, row.name);
+    try {
+      const apiUrl = await this.d.hubApiUrlForContainers();
+      const { token } = issueToken(this.d.store, {
+        userId: user.id,
+        kind: 'server',
+        scopes: serverTokenScopes(user.name, row.name),
+        note: `Server at ${prefix}`,
+        clientId,
+      });
+      this.d.store.upsertOAuthClient({
+        id: clientId,
+        secret_hash: hashToken(token),
+        redirect_uri: `${prefix}oauth_callback`,
+        description: `Server at ${prefix}`,
+        user_id: user.id,
+        server_name: row.name,
+      });
+      const started = await this.d.spawner.start({
+        user: user.name,
+        server: row.name,
+        prefix,
+        env: this.environment(user.name, row.name, token, apiUrl),
+        onProgress: (p) => push(p),
+      });
+      const ts = now();
+      this.d.store.updateServer(row.id, {
+        status: 'running',
+        url: started.url,
+        container_id: started.containerId,
+        container_name: started.containerName,
+        started: ts,
+        last_activity: ts,
+      });
+      this.d.routes.add({ prefix, target: started.url, user: user.name, server: row.name });
+      this.d.events.record({
+        level: 'info',
+        kind: 'spawn-ready',
+        user_name: user.name,
+        message: `${user.name}'s server is ready at ${prefix} (container ${started.containerName}).`,
+        details: { url: started.url, container: started.containerName },
+      });
+      push(this.readyEvent(prefix));
+    } catch (err) {
+      const e = isHubError(err)
+        ? err
+        : new HubError(500, 'spawn-error', `Starting the server failed: ${describeError(err)}.`, { cause: err });
+      this.d.log(`spawn of ${prefix} failed: ${e.message}`);
+      this.d.store.deleteOAuthClient(clientId);
+      const exitCode = (err as { exitCode?: number }).exitCode;
+      this.d.store.updateServer(row.id, {
+        status: 'failed',
+        url: null,
+        container_id: null,
+        started: null,
+        failure: {
+          message: e.message,
+          reason: e.reason,
+          evidence: e.evidence,
+          ...(e.fix ? { fix: e.fix } : {}),
+          ...(exitCode !== undefined ? { exitCode } : {}),
+          at: now(),
+        },
+      });
+      this.d.events.record({
+        level: 'error',
+        kind: 'spawn-failed',
+        user_name: user.name,
+        message: `${user.name}'s server failed to start: ${e.message}`,
+        details: { reason: e.reason, evidence: e.evidence, fix: e.fix ?? null, exitCode: exitCode ?? null },
+      });
+      const failed = { progress: 100, failed: true, message: `Spawn failed: ${e.message}` };
+      this.lastFailure.set(this.key(user, row.name), failed);
+      push(failed);
+      throw e;
+    }
+  }
+
+  /** The environment jupyterhub-singleuser 3.x–5.x reads (hub-protocol.md §1.2). */
+  environment(user: string, server: string, token: string, apiUrl: string): Record<string, string> {
+    const prefix = serverPrefix(user, server);
+    const scopes = jsonList(accessScopes(user, server));
+    const env: Record<string, string> = {
+      JUPYTERHUB_API_TOKEN: token,
+      JPY_API_TOKEN: token,
+      JUPYTERHUB_CLIENT_ID: oauthClientId(user, server),
+      JUPYTERHUB_API_URL: apiUrl,
+      JUPYTERHUB_ACTIVITY_URL: `${apiUrl}/users/${encodeURIComponent(user)}/activity`,
+      JUPYTERHUB_OAUTH_CALLBACK_URL: `${prefix}oauth_callback`,
+      JUPYTERHUB_OAUTH_ACCESS_SCOPES: scopes,
+      JUPYTERHUB_OAUTH_SCOPES: scopes,
+      JUPYTERHUB_OAUTH_CLIENT_ALLOWED_SCOPES: '[]',
+      JUPYTERHUB_SERVICE_PREFIX: prefix,
+      JUPYTERHUB_SERVICE_URL: `http://0.0.0.0:8888${prefix}`,
+      JUPYTERHUB_BASE_URL: '/',
+      JUPYTERHUB_HOST: '',
+      JUPYTERHUB_USER: user,
+      JUPYTERHUB_SERVER_NAME: server,
+      JUPYTERHUB_COOKIE_HOST_PREFIX_ENABLED: '0',
+      JUPYTERHUB_PUBLIC_URL: '',
+      JUPYTERHUB_PUBLIC_HUB_URL: '',
+      JUPYTER_IMAGE_SPEC: this.d.config.docker.image,
+    };
+    if (this.d.config.docker.memLimit) env.MEM_LIMIT = this.d.config.docker.memLimit;
+    if (this.d.config.docker.cpuLimit) env.CPU_LIMIT = String(this.d.config.docker.cpuLimit);
+    return env;
+  }
+
+  /** Stops a server: route first, then the container (the volume stays), then its tokens and OAuth client. */
+  async stop(user: UserRow, server = ''): Promise<void> {
+    const inFlight = this.pending.get(this.key(user, server));
+    if (inFlight) await inFlight.done.catch(() => undefined);
+    const row = this.d.store.getServer(user.id, server);
+    if (!row || row.status === 'stopped') return;
+    const prefix = serverPrefix(user.name, server);
+    this.d.store.updateServer(row.id, { status: 'stopping' });
+    this.d.routes.remove(prefix);
+    try {
+      if (row.container_id) await this.d.spawner.stop(row.container_id);
+    } catch (err) {
+      this.d.store.updateServer(row.id, { status: row.status });
+      throw err;
+    }
+    this.d.store.deleteOAuthClient(oauthClientId(user.name, server));
+    this.d.store.updateServer(row.id, { status: 'stopped', url: null, container_id: null, started: null });
+    this.d.events.record({
+      level: 'info',
+      kind: 'stopped',
+      user_name: user.name,
+      message: `${user.name}'s server at ${prefix} was stopped; the volume with the user's files is kept.`,
+      details: { container: row.container_name },
+    });
+  }
+
+  /** After a proxy error: if the container is gone, forget the server so the user can start it again. */
+  async checkServer(user: UserRow, server = ''): Promise<void> {
+    const row = this.d.store.getServer(user.id, server);
+    if (!row || row.status !== 'running' || !row.container_id) return;
+    const running = await this.d.spawner.isRunning(row.container_id).catch(() => true);
+    if (running) return;
+    const logs = await this.d.spawner.lastLogs(row.container_id);
+    this.d.events.record({
+      level: 'warn',
+      kind: 'server-vanished',
+      user_name: user.name,
+      message: `${user.name}'s server stopped outside the hub; its route was removed.`,
+      details: { evidence: logs },
+    });
+    await this.stop(user, server);
+  }
+
+  /** On hub start: running servers get their routes back; vanished ones are marked stopped. */
+  async reconcile(): Promise<void> {
+    for (const row of this.d.store.listServers()) {
+      if (row.status === 'stopped' || row.status === 'failed') continue;
+      const user = this.d.store.getUserById(row.user_id);
+      if (!user) continue;
+      const alive = row.container_id ? await this.d.spawner.isRunning(row.container_id).catch(() => false) : false;
+      if (alive && row.url && row.status === 'running') {
+        this.d.routes.add({ prefix: serverPrefix(user.name, row.name), target: row.url, user: user.name, server: row.name });
+        this.d.log(`${user.name}'s server is still running; route restored`);
+      } else {
+        if (row.container_id) await this.d.spawner.stop(row.container_id).catch(() => undefined);
+        this.d.store.deleteOAuthClient(oauthClientId(user.name, row.name));
+        this.d.store.updateServer(row.id, { status: 'stopped', url: null, container_id: null, started: null });
+      }
+    }
+  }
+
+  /** Stops every running server (hub shutdown). */
+  async stopAll(): Promise<void> {
+    const rows = this.d.store.listServers().filter((r) => r.status !== 'stopped' && r.status !== 'failed');
+    await Promise.all(
+      rows.map(async (r) => {
+        const user = this.d.store.getUserById(r.user_id);
+        if (user) await this.stop(user, r.name).catch((err) => this.d.log(`stop failed: ${describeError(err)}`));
+      }),
+    );
+  }
+}

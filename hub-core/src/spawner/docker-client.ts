@@ -1,0 +1,95 @@
+import Docker from 'dockerode';
+import { HubError, describeError } from '../errors.js';
+
+export const LABEL_MANAGED = 'org.teamhub.managed';
+export const LABEL_USER = 'org.teamhub.user';
+export const LABEL_SERVER = 'org.teamhub.server';
+
+/** Turns a failure to talk to the engine into the sentence a person needs (F08). */
+export function dockerUnreachable(socketPath: string, err: unknown): HubError {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  const evidence = [`${socketPath}: ${describeError(err)}`];
+  if (code === 'EACCES' || code === 'EPERM') {
+    return new HubError(503, 'docker-permission', `Permission denied on the Docker socket ${socketPath}.`, {
+      evidence,
+      fix: 'Add your user to the docker group (sudo usermod -aG docker $USER), then log out and in again.',
+    });
+  }
+  if (code === 'ENOENT') {
+    return new HubError(503, 'docker-not-running', `Docker is not running: there is no socket at ${socketPath}.`, {
+      evidence,
+      fix: 'Start Docker (Docker Desktop, or: sudo systemctl start docker), or set docker.socketPath.',
+    });
+  }
+  if (code === 'ECONNREFUSED') {
+    return new HubError(
+      503,
+      'docker-not-running',
+      `Docker is not running: nothing answers on the socket ${socketPath}.`,
+      { evidence, fix: 'Start the Docker daemon (Docker Desktop, or: sudo systemctl start docker).' },
+    );
+  }
+  return new HubError(503, 'docker-unreachable', `Cannot talk to Docker at ${socketPath}: ${describeError(err)}.`, {
+    evidence,
+    fix: 'Check that the Docker daemon is running and that docker.socketPath is right.',
+  });
+}
+
+export interface DockerStatus {
+  ok: boolean;
+  socketPath: string;
+  version?: string;
+  apiVersion?: string;
+  problem?: HubError;
+}
+
+/** A dockerode client bound to one socket, with a quick health check that never throws. */
+export class DockerClient {
+  readonly api: Docker;
+
+  constructor(readonly socketPath: string) {
+    this.api = new Docker({ socketPath, timeout: 0 });
+  }
+
+  async status(timeoutMs = 2000): Promise<DockerStatus> {
+    try {
+      const v = await withTimeout(this.api.version(), timeoutMs, () =>
+        Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT' }),
+      );
+      return { ok: true, socketPath: this.socketPath, version: v.Version, apiVersion: v.ApiVersion };
+    } catch (err) {
+      return { ok: false, socketPath: this.socketPath, problem: dockerUnreachable(this.socketPath, err) };
+    }
+  }
+
+  /** Throws the plain-sentence HubError when the engine does not answer. */
+  async ensureReachable(): Promise<void> {
+    const s = await this.status();
+    if (!s.ok && s.problem) throw s.problem;
+  }
+}
+
+export function withTimeout<T>(p: Promise<T>, ms: number, makeError: () => Error): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(makeError()), ms);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Splits Docker's multiplexed (non-TTY) log buffer into text; falls back to raw text for TTY logs. */
+export function demuxLogs(buf: Buffer): string {
+  const parts: Buffer[] = [];
+  let i = 0;
+  while (i + 8 <= buf.length) {
+    const stream = buf[i];
+    const size = buf.readUInt32BE(i + 4);
+    const zeros = buf[i + 1] === 0 && buf[i + 2] === 0 && buf[i + 3] === 0;
+    if (!(stream === 0 || stream === 1 || stream === 2) || !zeros || i + 8 + size > buf.length) {
+      return buf.toString('utf8');
+    }
+    parts.push(buf.subarray(i + 8, i + 8 + size));
+    i += 8 + size;
+  }
+  return Buffer.concat(parts).toString('utf8');
+}

@@ -1,0 +1,245 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type Docker from 'dockerode';
+import type { HubConfig } from '../config/schema.js';
+import { parseSize } from '../config/schema.js';
+import { HubError, describeError } from '../errors.js';
+import { probeHttp } from '../http-probe.js';
+import {
+  DockerClient,
+  LABEL_MANAGED,
+  LABEL_SERVER,
+  LABEL_USER,
+  demuxLogs,
+  dockerUnreachable,
+} from './docker-client.js';
+import { containerName, volumeName } from './names.js';
+
+export interface Progress {
+  progress: number;
+  message: string;
+}
+
+export interface SpawnRequest {
+  user: string;
+  server: string;
+  /** The server's URL prefix, e.g. /user/alice/. */
+  prefix: string;
+  env: Record<string, string>;
+  onProgress: (p: Progress) => void;
+}
+
+export interface StartedServer {
+  url: string;
+  containerId: string;
+  containerName: string;
+}
+
+const CONTAINER_PORT = 8888;
+const LOG_LINES = 30;
+
+/** One container per user server, one named volume per user; the container is disposable, the volume is not. */
+export class DockerSpawner {
+  constructor(
+    private readonly docker: DockerClient,
+    private readonly cfg: HubConfig['docker'],
+  ) {}
+
+  async start(req: SpawnRequest): Promise<StartedServer> {
+    await this.docker.ensureReachable();
+    await this.ensureImage(req.onProgress);
+    const name = containerName(req.user, req.server);
+    await this.removeStale(name);
+    const volume = await this.ensureVolume(req.user);
+    req.onProgress({ progress: 30, message: `Creating container ${name}` });
+    const container = await this.create(name, volume, req);
+    await container.start();
+    req.onProgress({ progress: 50, message: 'Container started; waiting for Jupyter to answer' });
+    const ip = await this.containerIp(container);
+    const url = `http://${ip}:${CONTAINER_PORT}`;
+    await this.waitUntilReady(container, `${url}${req.prefix}api`, req);
+    return { url, containerId: container.id, containerName: name };
+  }
+
+  /** Stop and remove the container; the user's volume stays. Missing containers are fine. */
+  async stop(containerId: string): Promise<void> {
+    const c = this.docker.api.getContainer(containerId);
+    try {
+      await c.stop({ t: 5 });
+    } catch (err) {
+      if (!isStatus(err, 304) && !isStatus(err, 404)) throw this.dockerError('stop the container', err);
+    }
+    try {
+      await c.remove({ force: true });
+    } catch (err) {
+      if (!isStatus(err, 404) && !isStatus(err, 409)) throw this.dockerError('remove the container', err);
+    }
+  }
+
+  /** True while the container exists and runs. */
+  async isRunning(containerId: string): Promise<boolean> {
+    try {
+      const info = await this.docker.api.getContainer(containerId).inspect();
+      return info.State.Running;
+    } catch (err) {
+      if (isStatus(err, 404)) return false;
+      throw err;
+    }
+  }
+
+  async lastLogs(containerId: string, lines = LOG_LINES): Promise<string[]> {
+    try {
+      const buf = (await this.docker.api
+        .getContainer(containerId)
+        .logs({ stdout: true, stderr: true, tail: lines, follow: false })) as unknown as Buffer;
+      return demuxLogs(Buffer.isBuffer(buf) ? buf : Buffer.from(String(buf)))
+        .split('\n')
+        .filter((l) => l.trim() !== '')
+        .slice(-lines);
+    } catch {
+      return [];
+    }
+  }
+
+  private async ensureImage(onProgress: (p: Progress) => void): Promise<void> {
+    const image = this.cfg.image;
+    try {
+      await this.docker.api.getImage(image).inspect();
+      onProgress({ progress: 10, message: `Image ${image} is present` });
+      return;
+    } catch (err) {
+      if (!isStatus(err, 404)) throw this.dockerError(`inspect the image ${image}`, err);
+    }
+    onProgress({ progress: 10, message: `Pulling image ${image}` });
+    try {
+      const stream = await this.docker.api.pull(image);
+      await new Promise<void>((resolve, reject) =>
+        this.docker.api.modem.followProgress(stream, (err: Error | null) => (err ? reject(err) : resolve())),
+      );
+    } catch (err) {
+      throw new HubError(502, 'image-pull', `The image ${image} is not on this machine and could not be pulled.`, {
+        evidence: [describeError(err)],
+        fix: 'Build or load the image (scripts/build-singleuser-image.sh builds the default one), or set docker.image.',
+        cause: err,
+      });
+    }
+  }
+
+  // A container we made earlier under the same name (e.g. the hub died mid-spawn) would block creation.
+  private async removeStale(name: string): Promise<void> {
+    const existing = await this.docker.api.listContainers({ all: true, filters: { name: [`^/${name}$`] } });
+    for (const c of existing) {
+      if (c.Labels?.[LABEL_MANAGED] !== 'true') {
+        throw new HubError(409, 'name-taken', `A container named ${name} exists that TeamHub did not create.`, {
+          fix: `Rename or remove it (docker rm ${name}); TeamHub never touches containers it did not make.`,
+        });
+      }
+      await this.stop(c.Id);
+    }
+  }
+
+  private async ensureVolume(user: string): Promise<string> {
+    const name = volumeName(user);
+    try {
+      await this.docker.api.getVolume(name).inspect();
+    } catch (err) {
+      if (!isStatus(err, 404)) throw this.dockerError(`inspect the volume ${name}`, err);
+      await this.docker.api.createVolume({ Name: name, Labels: { [LABEL_MANAGED]: 'true', [LABEL_USER]: user } });
+    }
+    return name;
+  }
+
+  private async create(name: string, volume: string, req: SpawnRequest): Promise<Docker.Container> {
+    const mem = this.cfg.memLimit ? parseSize(this.cfg.memLimit) : undefined;
+    const env = { ...req.env, ...this.cfg.env };
+    try {
+      return await this.docker.api.createContainer({
+        name,
+        Image: this.cfg.image,
+        ...(this.cfg.cmd ? { Cmd: this.cfg.cmd } : {}),
+        Env: Object.entries(env).map(([k, v]) => `${k}=${v}`),
+        Labels: { [LABEL_MANAGED]: 'true', [LABEL_USER]: req.user, [LABEL_SERVER]: req.server },
+        ExposedPorts: { [`${CONTAINER_PORT}/tcp`]: {} },
+        HostConfig: {
+          NetworkMode: this.cfg.network,
+          Mounts: [{ Type: 'volume', Source: volume, Target: this.cfg.homeMount }],
+          ...(mem ? { Memory: mem } : {}),
+          ...(this.cfg.cpuLimit ? { NanoCpus: Math.round(this.cfg.cpuLimit * 1e9) } : {}),
+        },
+      });
+    } catch (err) {
+      throw this.dockerError(`create the container ${name}`, err);
+    }
+  }
+
+  private async containerIp(container: Docker.Container): Promise<string> {
+    const info = await container.inspect();
+    const nets = info.NetworkSettings.Networks ?? {};
+    const ip = nets[this.cfg.network]?.IPAddress || Object.values(nets).find((n) => n.IPAddress)?.IPAddress;
+    if (!ip) {
+      throw new HubError(502, 'container-address', `The container ${info.Name} has no address on ${this.cfg.network}.`);
+    }
+    return ip;
+  }
+
+  /** Polls the server until it answers (< 500); a container that exits fails the spawn at once. */
+  private async waitUntilReady(container: Docker.Container, probeUrl: string, req: SpawnRequest): Promise<void> {
+    const deadline = Date.now() + this.cfg.startTimeoutSeconds * 1000;
+    let delay = 100;
+    let last = '';
+    while (Date.now() < deadline) {
+      const info = await container.inspect().catch((err: unknown) => {
+        if (isStatus(err, 404)) return undefined;
+        throw err;
+      });
+      if (!info || !info.State.Running) {
+        const exitCode = info?.State.ExitCode;
+        const logs = await this.lastLogs(container.id);
+        await this.stop(container.id).catch(() => undefined);
+        throw Object.assign(
+          new HubError(
+            502,
+            'container-exited',
+            info
+              ? `The server's container exited with code ${exitCode} while starting.`
+              : `The server's container disappeared while starting.`,
+            {
+              evidence: logs,
+              fix: 'Read the last log lines below; they usually name the missing file, setting or module.',
+            },
+          ),
+          { exitCode },
+        );
+      }
+      const r = await probeHttp(probeUrl, 2000);
+      if (r.status !== undefined && r.status < 500) return;
+      last = r.status !== undefined ? `HTTP ${r.status}` : (r.error ?? 'no answer');
+      await sleep(delay);
+      delay = Math.min(delay * 2, 1000);
+    }
+    const logs = await this.lastLogs(container.id);
+    await this.stop(container.id).catch(() => undefined);
+    throw new HubError(
+      504,
+      'start-timeout',
+      `The server did not answer at ${probeUrl} within ${this.cfg.startTimeoutSeconds} s (last: ${last}).`,
+      {
+        evidence: logs,
+        fix: 'If the logs say the hub API cannot be reached, check docker.hubConnectIp; else raise docker.startTimeoutSeconds.',
+      },
+    );
+  }
+
+  private dockerError(what: string, err: unknown): HubError {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ECONNREFUSED' || code === 'EACCES') {
+      return dockerUnreachable(this.docker.socketPath, err);
+    }
+    const message = (err as { json?: { message?: string } }).json?.message ?? describeError(err);
+    return new HubError(502, 'docker-error', `Docker could not ${what}: ${message}.`, { cause: err });
+  }
+}
+
+function isStatus(err: unknown, status: number): boolean {
+  return (err as { statusCode?: number } | undefined)?.statusCode === status;
+}
+

@@ -1,0 +1,40 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { HubError } from '../errors.js';
+import { MIGRATIONS } from './migrations.js';
+
+export type Db = Database.Database;
+
+/** Opens (creating if needed) the hub's SQLite file and brings its schema up to date. */
+export function openDatabase(file: string): Db {
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+  let db: Db;
+  try {
+    db = new Database(file);
+  } catch (err) {
+    throw new HubError(500, 'db-open', `Cannot open the database ${file}: ${(err as Error).message}.`, {
+      fix: 'Check that the data folder is writable, or choose another with --data-dir.',
+    });
+  }
+  db.pragma('journal_mode = WAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  const applied = db.pragma('user_version', { simple: true }) as number;
+  if (applied > MIGRATIONS.length) {
+    db.close();
+    throw new HubError(
+      500,
+      'db-too-new',
+      `The database ${file} was written by a newer TeamHub (schema ${applied}, this one knows ${MIGRATIONS.length}).`,
+      { fix: 'Upgrade TeamHub, or point --data-dir at another folder.' },
+    );
+  }
+  for (let i = applied; i < MIGRATIONS.length; i++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[i] as string);
+      db.pragma(`user_version = ${i + 1}`);
+    })();
+  }
+  return db;
+}

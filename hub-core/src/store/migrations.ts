@@ -1,0 +1,76 @@
+/**
+ * Schema migrations, applied in order; `PRAGMA user_version` records how many have run.
+ * Never edit a migration that has shipped: add a new one.
+ */
+export const MIGRATIONS: string[] = [
+  `
+  CREATE TABLE users (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    admin INTEGER NOT NULL DEFAULT 0,
+    created TEXT NOT NULL,
+    last_activity TEXT
+  );
+  CREATE TABLE servers (
+    id INTEGER PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    name TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL DEFAULT 'stopped',
+    url TEXT,
+    container_id TEXT,
+    container_name TEXT,
+    started TEXT,
+    last_activity TEXT,
+    failure TEXT,
+    user_options TEXT NOT NULL DEFAULT '{}',
+    UNIQUE (user_id, name)
+  );
+  CREATE TABLE api_tokens (
+    id INTEGER PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    prefix TEXT NOT NULL,
+    hashed TEXT NOT NULL,
+    scopes TEXT NOT NULL DEFAULT '[]',
+    note TEXT NOT NULL DEFAULT '',
+    client_id TEXT,
+    session_id TEXT,
+    created TEXT NOT NULL,
+    expires_at TEXT,
+    last_activity TEXT
+  );
+  CREATE INDEX api_tokens_prefix ON api_tokens(prefix);
+  CREATE TABLE oauth_clients (
+    id TEXT PRIMARY KEY,
+    secret_hash TEXT NOT NULL,
+    redirect_uri TEXT NOT NULL,
+    description TEXT NOT NULL,
+    user_id INTEGER REFERENCES users(id) ON DELETE CASCADE,
+    server_name TEXT
+  );
+  CREATE TABLE oauth_codes (
+    code TEXT PRIMARY KEY,
+    client_id TEXT NOT NULL REFERENCES oauth_clients(id) ON DELETE CASCADE,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    redirect_uri TEXT NOT NULL,
+    scopes TEXT NOT NULL,
+    session_id TEXT,
+    expires_at TEXT NOT NULL
+  );
+  CREATE TABLE sessions (
+    id TEXT PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    created TEXT NOT NULL,
+    expires_at TEXT NOT NULL
+  );
+  CREATE TABLE events (
+    id INTEGER PRIMARY KEY,
+    ts TEXT NOT NULL,
+    level TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    user_name TEXT,
+    message TEXT NOT NULL,
+    details TEXT NOT NULL DEFAULT '{}'
+  );
+  `,
+];
