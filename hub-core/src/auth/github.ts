@@ -115,17 +115,24 @@ export class GithubLogin {
   }
 }
 
-// openid-client reports provider errors either as ResponseBodyError (non-200) or, for GitHub's
-// "HTTP 200 with an error body", as a processing error whose cause is the parsed body.
-function providerErrorCode(err: unknown): string | undefined {
-  const e = err as { error?: unknown; cause?: { error?: unknown } };
-  if (typeof e?.error === 'string') return e.error;
-  if (typeof e?.cause?.error === 'string') return e.cause.error;
+// openid-client reports a provider error as ResponseBodyError (non-200 status) with `error` on it, or,
+// for GitHub's "HTTP 200 with an error body", as a processing error whose cause chain holds the body.
+function providerBody(err: unknown): { error: string; error_description?: unknown } | undefined {
+  let node: unknown = err;
+  for (let depth = 0; depth < 5 && node && typeof node === 'object'; depth++) {
+    const n = node as { error?: unknown; body?: { error?: unknown }; cause?: unknown };
+    if (typeof n.error === 'string') return n as { error: string };
+    if (typeof n.body?.error === 'string') return n.body as { error: string };
+    node = n.cause;
+  }
   return undefined;
 }
 
+function providerErrorCode(err: unknown): string | undefined {
+  return providerBody(err)?.error;
+}
+
 function providerErrorDescription(err: unknown): string | undefined {
-  const e = err as { error_description?: unknown; cause?: { error_description?: unknown } };
-  const d = e?.error_description ?? e?.cause?.error_description;
+  const d = providerBody(err)?.error_description;
   return typeof d === 'string' ? d : undefined;
 }

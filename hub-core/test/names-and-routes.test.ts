@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { RouteTable, canonicalPath } from '../src/proxy/routes.js';
+import { containerName, escapeForDocker, serverPrefix, volumeName } from '../src/spawner/names.js';
+import { firstHostAddress } from '../src/network.js';
+import { safeNext } from '../src/http/next-url.js';
+import { demuxLogs } from '../src/spawner/docker-client.js';
+
+describe('docker names', () => {
+  it('escape everything outside [a-z0-9] injectively', () => {
+    expect(escapeForDocker('alice')).toBe('alice');
+    expect(escapeForDocker('Alice')).toBe('-41lice');
+    expect(escapeForDocker('a-b')).toBe('a-2db');
+    expect(escapeForDocker('x@y.org')).toBe('x-40y-2eorg');
+    const names = ['Alice.Smith@example.org', 'alice.smith@example.org', 'ALICE', 'alice', '_svc', 'zoë', 'a'.repeat(80)];
+    const escaped = names.map((n) => containerName(n));
+    expect(new Set(escaped).size).toBe(names.length);
+    for (const n of [...escaped, ...names.map(volumeName)]) expect(n).toMatch(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/);
+  });
+
+  it('build JupyterHub-style prefixes', () => {
+    expect(serverPrefix('alice')).toBe('/user/alice/');
+    expect(serverPrefix('a@b', 'nb 2')).toBe('/user/a@b/nb%202/');
+  });
+});
+
+describe('route table', () => {
+  it('matches whole segments, longest prefix first', () => {
+    const t = new RouteTable();
+    t.add({ prefix: '/user/al/', target: 'http://a', user: 'al', server: '' });
+    t.add({ prefix: '/user/alice/', target: 'http://b', user: 'alice', server: '' });
+    t.add({ prefix: '/user/alice/nb/', target: 'http://c', user: 'alice', server: 'nb' });
+    expect(t.lookup('/user/alice/tree?x=1')?.target).toBe('http://b');
+    expect(t.lookup('/user/alice')?.target).toBe('http://b');
+    expect(t.lookup('/user/alice/nb/lab')?.target).toBe('http://c');
+    expect(t.lookup('/user/alicex/')).toBeUndefined();
+    expect(t.lookup('/hub/home')).toBeUndefined();
+    t.remove('/user/alice/');
+    expect(t.lookup('/user/alice/tree')).toBeUndefined();
+  });
+
+  it('treats %40 and @ alike', () => {
+    const t = new RouteTable();
+    t.add({ prefix: serverPrefix('a@b.org'), target: 'http://x', user: 'a@b.org', server: '' });
+    expect(t.lookup('/user/a%40b.org/tree')?.target).toBe('http://x');
+    expect(t.lookup('/user/a@b.org/tree')?.target).toBe('http://x');
+    expect(canonicalPath('/user/%E0%A4%A/x')).toBe('/user/%25E0%25A4%25A/x');
+  });
+});
+
+describe('small helpers', () => {
+  it('firstHostAddress', () => {
+    expect(firstHostAddress('172.17.0.0/16')).toBe('172.17.0.1');
+    expect(firstHostAddress('10.1.2.0/24')).toBe('10.1.2.1');
+    expect(firstHostAddress('fe80::/64')).toBeUndefined();
+  });
+
+  it('safeNext keeps only same-hub paths', () => {
+    expect(safeNext('/user/alice/tree?x=1')).toBe('/user/alice/tree?x=1');
+    for (const bad of ['//evil.com/x', 'https://evil.com/', '/\\evil.com', 'evil', '', 42, '/a\nb']) {
+      expect(safeNext(bad)).toBe('/hub/home');
+    }
+  });
+
+  it('demuxLogs splits Docker frames and passes TTY text through', () => {
+    const frame = (stream: number, text: string) => {
+      const body = Buffer.from(text);
+      const head = Buffer.alloc(8);
+      head[0] = stream;
+      head.writeUInt32BE(body.length, 4);
+      return Buffer.concat([head, body]);
+    };
+    expect(demuxLogs(Buffer.concat([frame(1, 'out\n'), frame(2, 'err\n')]))).toBe('out\nerr\n');
+    expect(demuxLogs(Buffer.from('plain tty text\n'))).toBe('plain tty text\n');
+  });
+});
