@@ -10,9 +10,15 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       // Secrets and tokens must come from crypto, never Math.random.
-      'no-restricted-properties': ['error', { object: 'Math', property: 'random', message: 'Use node:crypto.' }],
+      'no-restricted-properties': [
+        'error',
+        { object: 'Math', property: 'random', message: 'Use node:crypto.' },
+      ],
       // hub-core must stay usable without Electron.
-      'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'hub-core is plain Node.' }] }],
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'electron', message: 'hub-core is plain Node.' }] },
+      ],
     },
   },
 );

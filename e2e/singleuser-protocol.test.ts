@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { containerName, volumeName } from '../hub-core/src/spawner/names.js';
-import { containerExists, docker, removeUserResources, requireDockerAndImage, volumeExists } from './fixtures/docker.js';
+import {
+  containerExists,
+  docker,
+  removeUserResources,
+  requireDockerAndImage,
+  volumeExists,
+} from './fixtures/docker.js';
 import { GithubProvider } from './fixtures/github-provider.js';
 import { Browserless } from './fixtures/http-client.js';
 import { signInBrowserless } from './fixtures/sign-in.js';
@@ -21,7 +27,10 @@ beforeAll(async () => {
   await requireDockerAndImage();
   provider = await new GithubProvider({ ...CLIENT, callbackUrl: 'later' }).start();
   th = await startTestHub({
-    auth: { github: { ...CLIENT, url: provider.url, apiUrl: provider.apiUrl }, allowedUsers: [alice, frank, grace] },
+    auth: {
+      github: { ...CLIENT, url: provider.url, apiUrl: provider.apiUrl },
+      allowedUsers: [alice, frank, grace],
+    },
   });
   provider.options.callbackUrl = `${th.base}/hub/oauth_callback`;
 });
@@ -63,7 +72,9 @@ describe('jupyterhub-singleuser 3.0 against the hub', () => {
 
     // The version probe passed (the server would have exited otherwise); activity arrives right after it.
     await waitFor('activity from the server', async () => {
-      const m = (await (await client.request(`/hub/api/users/${alice}`)).json()) as { last_activity: string | null };
+      const m = (await (await client.request(`/hub/api/users/${alice}`)).json()) as {
+        last_activity: string | null;
+      };
       return m.last_activity ?? undefined;
     });
 
@@ -74,7 +85,9 @@ describe('jupyterhub-singleuser 3.0 against the hub', () => {
     expect(await visit.res.text()).toContain('Jupyter');
     expect(client.cookie(`jupyterhub-user-${alice}`)).toBeTruthy();
     const oauthTokens = th.hub.context.store.db
-      .prepare(`SELECT scopes FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE u.name = ? AND kind = 'oauth'`)
+      .prepare(
+        `SELECT scopes FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE u.name = ? AND kind = 'oauth'`,
+      )
       .all(alice) as { scopes: string }[];
     expect(oauthTokens.length).toBe(1);
     expect(JSON.parse(oauthTokens[0]?.scopes ?? '[]')).toContain(`access:servers!server=${alice}/`);
@@ -95,7 +108,10 @@ describe('jupyterhub-singleuser 3.0 against the hub', () => {
     expect(((await start.json()) as { message: string }).message).toContain("single-user server's own token");
 
     // Stop: the route, container and tokens go; the volume with the user's files stays.
-    const stop = await client.request(`/hub/api/users/${alice}/server`, { method: 'DELETE', headers: { 'x-xsrftoken': xsrf } });
+    const stop = await client.request(`/hub/api/users/${alice}/server`, {
+      method: 'DELETE',
+      headers: { 'x-xsrftoken': xsrf },
+    });
     expect(stop.status).toBe(204);
     expect(await containerExists(containerName(alice))).toBe(false);
     expect(await volumeExists(volumeName(alice))).toBe(true);
@@ -116,14 +132,19 @@ describe('jupyterhub-singleuser 3.0 against the hub', () => {
       });
       expect([201, 202]).toContain(res.status);
       await waitFor(`${name}'s server`, async () => {
-        const m = (await (await client.request(`/hub/api/users/${name}`)).json()) as { servers: Record<string, { ready: boolean }> };
+        const m = (await (await client.request(`/hub/api/users/${name}`)).json()) as {
+          servers: Record<string, { ready: boolean }>;
+        };
         return m.servers['']?.ready ? true : undefined;
       });
       const info = await docker.getContainer(containerName(name)).inspect();
       expect(info.State.Running).toBe(true);
       expect(info.Config.User).toBe('jovyan');
       expect(info.Config.Env).toContain(`JUPYTERHUB_USER=${name}`);
-      const stop = await client.request(`/hub/api/users/${name}/server`, { method: 'DELETE', headers: { 'x-xsrftoken': xsrf } });
+      const stop = await client.request(`/hub/api/users/${name}/server`, {
+        method: 'DELETE',
+        headers: { 'x-xsrftoken': xsrf },
+      });
       expect(stop.status).toBe(204);
     }
   });

@@ -3,7 +3,12 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { containerName, volumeName } from '../hub-core/src/spawner/names.js';
 import { launchBrowser } from './fixtures/browser.js';
-import { containerExists, removeUserResources, requireDockerAndImage, volumeExists } from './fixtures/docker.js';
+import {
+  containerExists,
+  removeUserResources,
+  requireDockerAndImage,
+  volumeExists,
+} from './fixtures/docker.js';
 import { GithubProvider } from './fixtures/github-provider.js';
 import { HubPages, JupyterApi } from './fixtures/pages.js';
 import { type TestHub, startTestHub, uniqueLogin } from './fixtures/test-hub.js';

@@ -57,7 +57,9 @@ async function serve(args: string[]): Promise<void> {
   const config = loadConfig({ ...(values.config ? { file: values.config } : {}), env: process.env, flags });
   const hub = createHub(config);
   await hub.start();
-  process.stdout.write(`TeamHub is running: open ${hub.urls.public.replace('127.0.0.1', 'localhost')} in a browser.\n`);
+  process.stdout.write(
+    `TeamHub is running: open ${hub.urls.public.replace('127.0.0.1', 'localhost')} in a browser.\n`,
+  );
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) process.exit(1);

@@ -124,7 +124,10 @@ export function createHub(config: HubConfig, options: HubOptions = {}): Hub {
           503,
           'hub-address',
           `No address was found where containers on the Docker network "${config.docker.network}" could reach the hub.`,
-          { evidence: tried.length ? tried : ['the network has no IPv4 gateway or subnet'], fix: 'Set docker.hubConnectIp to an address of this machine that containers can reach.' },
+          {
+            evidence: tried.length ? tried : ['the network has no IPv4 gateway or subnet'],
+            fix: 'Set docker.hubConnectIp to an address of this machine that containers can reach.',
+          },
         );
       }
       const { ip, port } = bound;
@@ -190,20 +193,31 @@ export function createHub(config: HubConfig, options: HubOptions = {}): Hub {
       for (const name of config.auth.adminUsers) store.ensureUser(name.toLowerCase(), true);
       try {
         const port = await listen(front, config.port, config.ip);
-        (hub.urls as { public: string }).public = `http://${config.ip.includes(':') ? `[${config.ip}]` : config.ip}:${port}/hub/`;
+        (hub.urls as { public: string }).public =
+          `http://${config.ip.includes(':') ? `[${config.ip}]` : config.ip}:${port}/hub/`;
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
         if (code === 'EADDRINUSE') {
-          throw new HubError(1, 'port-in-use', `Port ${config.port} on ${config.ip} is already in use: choose another with --port N (or TEAMHUB_PORT).`);
+          throw new HubError(
+            1,
+            'port-in-use',
+            `Port ${config.port} on ${config.ip} is already in use: choose another with --port N (or TEAMHUB_PORT).`,
+          );
         }
         if (code === 'EADDRNOTAVAIL' || code === 'EACCES') {
-          throw new HubError(1, 'listen-failed', `Cannot listen on ${config.ip}:${config.port} (${code}): choose another address with --ip or port with --port.`);
+          throw new HubError(
+            1,
+            'listen-failed',
+            `Cannot listen on ${config.ip}:${config.port} (${code}): choose another address with --ip or port with --port.`,
+          );
         }
         throw err;
       }
       const status = await docker.status();
       if (status.ok) {
-        await servers.reconcile().catch((err) => log('warn', `reconciling with Docker failed: ${describeError(err)}`));
+        await servers
+          .reconcile()
+          .catch((err) => log('warn', `reconciling with Docker failed: ${describeError(err)}`));
         await hubApiUrlForContainers()
           .then((url) => ((hub.urls as { internalApi: string | undefined }).internalApi = url))
           .catch((err) => log('warn', describeError(err)));

@@ -21,9 +21,14 @@ export async function hubConnectCandidates(docker: DockerClient, network: string
   try {
     info = (await docker.api.getNetwork(network).inspect()) as typeof info;
   } catch (err) {
-    throw new HubError(503, 'docker-network', `Cannot read the Docker network "${network}": ${describeError(err)}.`, {
-      fix: 'Check docker.network; `docker network ls` lists the networks that exist.',
-    });
+    throw new HubError(
+      503,
+      'docker-network',
+      `Cannot read the Docker network "${network}": ${describeError(err)}.`,
+      {
+        fix: 'Check docker.network; `docker network ls` lists the networks that exist.',
+      },
+    );
   }
   const candidates = (info.IPAM?.Config ?? []).flatMap((c) => [
     c.Gateway,

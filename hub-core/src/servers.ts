@@ -87,7 +87,11 @@ export class ServerManager {
       throw new HubError(400, 'already-running', `${user.name}'s server is already running.`);
     }
     if (row.status === 'stopping') {
-      throw new HubError(400, 'stop-pending', `${user.name}'s server is still stopping; try again in a moment.`);
+      throw new HubError(
+        400,
+        'stop-pending',
+        `${user.name}'s server is still stopping; try again in a moment.`,
+      );
     }
     const events: ProgressEvent[] = [];
     const push = (e: ProgressEvent) => {
@@ -150,7 +154,9 @@ export class ServerManager {
     } catch (err) {
       const e = isHubError(err)
         ? err
-        : new HubError(500, 'spawn-error', `Starting the server failed: ${describeError(err)}.`, { cause: err });
+        : new HubError(500, 'spawn-error', `Starting the server failed: ${describeError(err)}.`, {
+            cause: err,
+          });
       this.d.log(`spawn of ${prefix} failed: ${e.message}`);
       this.d.store.deleteOAuthClient(clientId);
       const exitCode = (err as { exitCode?: number }).exitCode;
@@ -261,14 +267,26 @@ export class ServerManager {
       if (row.status === 'stopped' || row.status === 'failed') continue;
       const user = this.d.store.getUserById(row.user_id);
       if (!user) continue;
-      const alive = row.container_id ? await this.d.spawner.isRunning(row.container_id).catch(() => false) : false;
+      const alive = row.container_id
+        ? await this.d.spawner.isRunning(row.container_id).catch(() => false)
+        : false;
       if (alive && row.url && row.status === 'running') {
-        this.d.routes.add({ prefix: serverPrefix(user.name, row.name), target: row.url, user: user.name, server: row.name });
+        this.d.routes.add({
+          prefix: serverPrefix(user.name, row.name),
+          target: row.url,
+          user: user.name,
+          server: row.name,
+        });
         this.d.log(`${user.name}'s server is still running; route restored`);
       } else {
         if (row.container_id) await this.d.spawner.stop(row.container_id).catch(() => undefined);
         this.d.store.deleteOAuthClient(oauthClientId(user.name, row.name));
-        this.d.store.updateServer(row.id, { status: 'stopped', url: null, container_id: null, started: null });
+        this.d.store.updateServer(row.id, {
+          status: 'stopped',
+          url: null,
+          container_id: null,
+          started: null,
+        });
       }
     }
   }
@@ -279,7 +297,8 @@ export class ServerManager {
     await Promise.all(
       rows.map(async (r) => {
         const user = this.d.store.getUserById(r.user_id);
-        if (user) await this.stop(user, r.name).catch((err) => this.d.log(`stop failed: ${describeError(err)}`));
+        if (user)
+          await this.stop(user, r.name).catch((err) => this.d.log(`stop failed: ${describeError(err)}`));
       }),
     );
   }

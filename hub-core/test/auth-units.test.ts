@@ -13,7 +13,10 @@ const auth = (o: Partial<{ allowedUsers: string[]; adminUsers: string[]; allowAl
 describe('allow policy', () => {
   it('admits admins and listed users, case-insensitively, and nobody else by default', () => {
     expect(decideAllow('boss', auth({ adminUsers: ['Boss'] }))).toMatchObject({ allowed: true, admin: true });
-    expect(decideAllow('ann', auth({ allowedUsers: ['ANN'] }))).toMatchObject({ allowed: true, admin: false });
+    expect(decideAllow('ann', auth({ allowedUsers: ['ANN'] }))).toMatchObject({
+      allowed: true,
+      admin: false,
+    });
     const refused = decideAllow('carol', auth({ adminUsers: ['boss'] }));
     expect(refused.allowed).toBe(false);
     expect(refused.rule).toContain('only admins can sign in');

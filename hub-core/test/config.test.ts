@@ -30,7 +30,11 @@ describe('config', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cfg-'));
     const file = path.join(dir, 'c.json');
     fs.writeFileSync(file, JSON.stringify({ port: 9000, ip: '127.0.0.2', docker: { image: 'from-file' } }));
-    const c = loadConfig({ file, env: { TEAMHUB_PORT: '9100', TEAMHUB_IMAGE: 'from-env' }, flags: { port: 9200 } });
+    const c = loadConfig({
+      file,
+      env: { TEAMHUB_PORT: '9100', TEAMHUB_IMAGE: 'from-env' },
+      flags: { port: 9200 },
+    });
     expect(c.port).toBe(9200);
     expect(c.ip).toBe('127.0.0.2');
     expect(c.docker.image).toBe('from-env');
@@ -54,7 +58,9 @@ describe('config', () => {
   });
 
   it('explains unreadable and non-JSON files', () => {
-    expect(errorOf(() => loadConfig({ file: '/nonexistent/teamhub.json', env: {} })).message).toContain('Cannot read');
+    expect(errorOf(() => loadConfig({ file: '/nonexistent/teamhub.json', env: {} })).message).toContain(
+      'Cannot read',
+    );
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cfg-'));
     const file = path.join(dir, 'c.json');
     fs.writeFileSync(file, '{ port: 1 ');
@@ -62,19 +68,24 @@ describe('config', () => {
   });
 
   // F02 input A: a client id that is empty, blank or wrapped in quotes never reaches a GitHub URL.
-  it.each(['', '   ', '"Ov23liABC"', "'Ov23liABC'", 'Ov23li ABC'])('F02: rejects the GitHub client id %j', (id) => {
-    const e = errorOf(() =>
-      loadConfig({ env: { TEAMHUB_GITHUB_CLIENT_ID: id, TEAMHUB_GITHUB_CLIENT_SECRET: 'secret' } }),
-    );
-    expect(e.message).toContain('auth.github.clientId');
-    expect(e.message).toContain('TEAMHUB_GITHUB_CLIENT_ID');
-  });
+  it.each(['', '   ', '"Ov23liABC"', "'Ov23liABC'", 'Ov23li ABC'])(
+    'F02: rejects the GitHub client id %j',
+    (id) => {
+      const e = errorOf(() =>
+        loadConfig({ env: { TEAMHUB_GITHUB_CLIENT_ID: id, TEAMHUB_GITHUB_CLIENT_SECRET: 'secret' } }),
+      );
+      expect(e.message).toContain('auth.github.clientId');
+      expect(e.message).toContain('TEAMHUB_GITHUB_CLIENT_ID');
+    },
+  );
 
   it('reads lists and booleans from env', () => {
     const c = loadConfig({ env: { TEAMHUB_ALLOWED_USERS: 'a, b,,c', TEAMHUB_ALLOW_ALL: 'yes' } });
     expect(c.auth.allowedUsers).toEqual(['a', 'b', 'c']);
     expect(c.auth.allowAll).toBe(true);
-    expect(errorOf(() => loadConfig({ env: { TEAMHUB_ALLOW_ALL: 'maybe' } })).message).toContain('auth.allowAll');
+    expect(errorOf(() => loadConfig({ env: { TEAMHUB_ALLOW_ALL: 'maybe' } })).message).toContain(
+      'auth.allowAll',
+    );
   });
 
   it('parses sizes', () => {

@@ -12,7 +12,11 @@ let th: TestHub;
 beforeAll(async () => {
   provider = await new GithubProvider({ ...CLIENT, callbackUrl: 'set-below', defaultLogin: 'alice' }).start();
   th = await startTestHub({
-    auth: { github: { ...CLIENT, url: provider.url, apiUrl: provider.apiUrl }, allowedUsers: ['alice'], adminUsers: ['boss'] },
+    auth: {
+      github: { ...CLIENT, url: provider.url, apiUrl: provider.apiUrl },
+      allowedUsers: ['alice'],
+      adminUsers: ['boss'],
+    },
     docker: { socketPath: '/nonexistent/docker.sock' },
   });
   provider.options.callbackUrl = `${th.base}/hub/oauth_callback`;
@@ -182,7 +186,9 @@ describe('startup problems', () => {
     const port = await freePort();
     const first = await startTestHub({ port, docker: { socketPath: '/nonexistent/docker.sock' } });
     try {
-      await expect(startTestHub({ port, docker: { socketPath: '/nonexistent/docker.sock' } })).rejects.toThrow(
+      await expect(
+        startTestHub({ port, docker: { socketPath: '/nonexistent/docker.sock' } }),
+      ).rejects.toThrow(
         `Port ${port} on 127.0.0.1 is already in use: choose another with --port N (or TEAMHUB_PORT).`,
       );
     } finally {

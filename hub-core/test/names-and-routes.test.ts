@@ -11,7 +11,15 @@ describe('docker names', () => {
     expect(escapeForDocker('Alice')).toBe('-41lice');
     expect(escapeForDocker('a-b')).toBe('a-2db');
     expect(escapeForDocker('x@y.org')).toBe('x-40y-2eorg');
-    const names = ['Alice.Smith@example.org', 'alice.smith@example.org', 'ALICE', 'alice', '_svc', 'zoë', 'a'.repeat(80)];
+    const names = [
+      'Alice.Smith@example.org',
+      'alice.smith@example.org',
+      'ALICE',
+      'alice',
+      '_svc',
+      'zoë',
+      'a'.repeat(80),
+    ];
     const escaped = names.map((n) => containerName(n));
     expect(new Set(escaped).size).toBe(names.length);
     for (const n of [...escaped, ...names.map(volumeName)]) expect(n).toMatch(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/);

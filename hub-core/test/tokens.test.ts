@@ -31,7 +31,9 @@ describe('tokens', () => {
     expect(JSON.stringify(store.db.prepare('SELECT * FROM api_tokens').all())).not.toContain(token);
     expect(findToken(store, newToken())).toBeUndefined();
     const old = issueToken(store, { userId: user.id, kind: 'api', scopes: [], expiresInSeconds: 1 });
-    store.db.prepare('UPDATE api_tokens SET expires_at = ? WHERE id = ?').run('2000-01-01T00:00:00.000Z', old.id);
+    store.db
+      .prepare('UPDATE api_tokens SET expires_at = ? WHERE id = ?')
+      .run('2000-01-01T00:00:00.000Z', old.id);
     expect(findToken(store, old.token)).toBeUndefined();
   });
 });

@@ -11,7 +11,12 @@ const SLOW_SPAWN_MS = 10_000;
 
 function requireAuth(res: Response): Auth {
   const auth = authOf(res);
-  if (!auth) throw new HubError(403, 'no-credentials', 'Forbidden: this call needs a valid token or a signed-in browser.');
+  if (!auth)
+    throw new HubError(
+      403,
+      'no-credentials',
+      'Forbidden: this call needs a valid token or a signed-in browser.',
+    );
   return auth;
 }
 
@@ -23,7 +28,11 @@ function need(auth: Auth, scope: string, user: string, server?: string): void {
     throw new HubError(404, 'no-access', 'No access to resources or resources not found.');
   }
   const kind = auth.token?.kind === 'server' ? " (this is a single-user server's own token)" : '';
-  throw new HubError(403, 'missing-scope', `Action is not authorized with current scopes${kind}; requires any of [${scope}].`);
+  throw new HubError(
+    403,
+    'missing-scope',
+    `Action is not authorized with current scopes${kind}; requires any of [${scope}].`,
+  );
 }
 
 function targetUser(ctx: HubContext, req: Request): UserRow {
@@ -70,13 +79,20 @@ export function apiRoutes(ctx: HubContext): Router {
     need(auth, 'users:activity', user.name);
     checkXsrf(ctx, req, auth);
     const body = req.body as { last_activity?: unknown; servers?: unknown } | undefined;
-    if (typeof body !== 'object' || body === null || Array.isArray(body) || (!body.last_activity && !body.servers)) {
+    if (
+      typeof body !== 'object' ||
+      body === null ||
+      Array.isArray(body) ||
+      (!body.last_activity && !body.servers)
+    ) {
       throw new HubError(400, 'bad-activity', 'Expected a JSON object with last_activity and/or servers.');
     }
     const parse = (v: unknown, what: string): string => {
       const d = typeof v === 'string' ? new Date(v) : undefined;
-      if (!d || Number.isNaN(d.getTime())) throw new HubError(400, 'bad-activity', `${what} must be an ISO 8601 timestamp.`);
-      if (d.getTime() > Date.now() + 59 * 60_000) throw new HubError(400, 'bad-activity', `${what} is in the future.`);
+      if (!d || Number.isNaN(d.getTime()))
+        throw new HubError(400, 'bad-activity', `${what} must be an ISO 8601 timestamp.`);
+      if (d.getTime() > Date.now() + 59 * 60_000)
+        throw new HubError(400, 'bad-activity', `${what} is in the future.`);
       return d.toISOString();
     };
     if (body.last_activity) ctx.store.touchUser(user.id, parse(body.last_activity, 'last_activity'));
@@ -84,11 +100,15 @@ export function apiRoutes(ctx: HubContext): Router {
       if (typeof body.servers !== 'object' || body.servers === null) {
         throw new HubError(400, 'bad-activity', 'servers must be an object keyed by server name.');
       }
-      for (const [name, info] of Object.entries(body.servers as Record<string, { last_activity?: unknown }>)) {
+      for (const [name, info] of Object.entries(
+        body.servers as Record<string, { last_activity?: unknown }>,
+      )) {
         const server = ctx.store.getServer(user.id, name);
-        if (!server) throw new HubError(400, 'bad-activity', `No such server '${name}' for user ${user.name}`);
+        if (!server)
+          throw new HubError(400, 'bad-activity', `No such server '${name}' for user ${user.name}`);
         const ts = parse(info?.last_activity, `servers.${name}.last_activity`);
-        if (!server.last_activity || server.last_activity < ts) ctx.store.updateServer(server.id, { last_activity: ts });
+        if (!server.last_activity || server.last_activity < ts)
+          ctx.store.updateServer(server.id, { last_activity: ts });
         ctx.store.touchUser(user.id, ts);
       }
     }
@@ -100,14 +120,18 @@ export function apiRoutes(ctx: HubContext): Router {
     const user = targetUser(ctx, req);
     need(auth, 'servers', user.name, '');
     checkXsrf(ctx, req, auth);
-    const options = typeof req.body === 'object' && req.body !== null && !Array.isArray(req.body) ? req.body : {};
+    const options =
+      typeof req.body === 'object' && req.body !== null && !Array.isArray(req.body) ? req.body : {};
     await ctx.docker.ensureReachable();
     const { done } = ctx.servers.spawn(user, '', options as Record<string, unknown>);
     const finished = await Promise.race([
       done.then(() => true),
       new Promise<boolean>((resolve) => setTimeout(() => resolve(false), SLOW_SPAWN_MS).unref()),
     ]);
-    res.status(finished ? 201 : 202).type('text/plain').end();
+    res
+      .status(finished ? 201 : 202)
+      .type('text/plain')
+      .end();
   });
 
   r.delete('/hub/api/users/:name/server', async (req, res) => {
@@ -131,11 +155,19 @@ export function apiRoutes(ctx: HubContext): Router {
     if (!pending && server?.status !== 'running' && !failure) {
       throw new HubError(400, 'not-starting', `${user.name}'s server is not starting.`);
     }
-    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    res.writeHead(200, {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-cache',
+      connection: 'keep-alive',
+    });
     res.write('\n\n');
     const send = (e: ProgressEvent) => res.write(`data: ${JSON.stringify(e)}\n\n`);
     if (!pending) {
-      send(server?.status === 'running' ? ctx.servers.readyEvent(serverPrefix(user.name)) : (failure as ProgressEvent));
+      send(
+        server?.status === 'running'
+          ? ctx.servers.readyEvent(serverPrefix(user.name))
+          : (failure as ProgressEvent),
+      );
       res.end();
       return;
     }

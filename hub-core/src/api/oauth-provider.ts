@@ -10,7 +10,11 @@ const CODE_TTL_S = 300;
 const TOKEN_TTL_S = 14 * 86400;
 
 function oauthScopes(user: string, server: string): string[] {
-  return [`access:servers!server=${user}/${server}`, `read:users:groups!user=${user}`, `read:users:name!user=${user}`];
+  return [
+    `access:servers!server=${user}/${server}`,
+    `read:users:groups!user=${user}`,
+    `read:users:name!user=${user}`,
+  ];
 }
 
 /** A code of 30 letters and digits, like oauthlib's. */
@@ -33,10 +37,17 @@ export function oauthProviderRoutes(ctx: HubContext): Router {
     if (!s) return res.redirect(302, `/hub/login?next=${encodeURIComponent(req.originalUrl)}`);
     const client = typeof q.client_id === 'string' ? ctx.store.getOAuthClient(q.client_id) : undefined;
     const bad = (message: string) =>
-      res.status(400).type('html').send(problemPage(400, { title: 'Bad sign-in request', message }, s.user.name));
-    if (!client) return bad(`Unknown OAuth client ${String(q.client_id ?? '(none)')}: the server may have been stopped.`);
+      res
+        .status(400)
+        .type('html')
+        .send(problemPage(400, { title: 'Bad sign-in request', message }, s.user.name));
+    if (!client)
+      return bad(
+        `Unknown OAuth client ${String(q.client_id ?? '(none)')}: the server may have been stopped.`,
+      );
     if (q.response_type !== 'code') return bad('Only response_type=code is supported.');
-    if (q.redirect_uri !== client.redirect_uri) return bad('The redirect_uri does not match the one registered for this server.');
+    if (q.redirect_uri !== client.redirect_uri)
+      return bad('The redirect_uri does not match the one registered for this server.');
     const owner = client.user_id === null ? undefined : ctx.store.getUserById(client.user_id);
     if (!owner) return bad('This OAuth client has no server owner.');
     if (owner.id !== s.user.id && !s.user.admin) {
@@ -44,10 +55,14 @@ export function oauthProviderRoutes(ctx: HubContext): Router {
         .status(403)
         .type('html')
         .send(
-          problemPage(403, {
-            title: 'Not your server',
-            message: `You do not have permission to access ${owner.name}'s server.`,
-          }, s.user.name),
+          problemPage(
+            403,
+            {
+              title: 'Not your server',
+              message: `You do not have permission to access ${owner.name}'s server.`,
+            },
+            s.user.name,
+          ),
         );
       return;
     }
@@ -74,14 +89,19 @@ export function oauthProviderRoutes(ctx: HubContext): Router {
     let secret = typeof body.client_secret === 'string' ? body.client_secret : undefined;
     const basic = /^basic\s+(.+)$/i.exec(req.get('authorization') ?? '');
     if (basic) {
-      const [id, sec] = Buffer.from(basic[1] as string, 'base64').toString('utf8').split(':');
+      const [id, sec] = Buffer.from(basic[1] as string, 'base64')
+        .toString('utf8')
+        .split(':');
       clientId = clientId ?? decodeURIComponent(id ?? '');
       secret = secret ?? decodeURIComponent(sec ?? '');
     }
     res.set({ 'cache-control': 'no-store', pragma: 'no-cache' });
     const client = clientId ? ctx.store.getOAuthClient(clientId) : undefined;
     if (!client || !secret || !verifyToken(secret, client.secret_hash)) {
-      res.status(401).set('www-authenticate', 'Bearer error="invalid_client"').json({ error: 'invalid_client' });
+      res
+        .status(401)
+        .set('www-authenticate', 'Bearer error="invalid_client"')
+        .json({ error: 'invalid_client' });
       return;
     }
     if (body.grant_type !== 'authorization_code') {
@@ -89,7 +109,12 @@ export function oauthProviderRoutes(ctx: HubContext): Router {
       return;
     }
     const code = typeof body.code === 'string' ? ctx.store.takeOAuthCode(body.code) : undefined;
-    if (!code || code.client_id !== client.id || code.expires_at < now() || code.redirect_uri !== body.redirect_uri) {
+    if (
+      !code ||
+      code.client_id !== client.id ||
+      code.expires_at < now() ||
+      code.redirect_uri !== body.redirect_uri
+    ) {
       res.status(400).json({ error: 'invalid_grant' });
       return;
     }
@@ -101,9 +126,13 @@ export function oauthProviderRoutes(ctx: HubContext): Router {
       sessionId: code.session_id,
       expiresInSeconds: TOKEN_TTL_S,
     });
-    res.json({ access_token: token, expires_in: TOKEN_TTL_S, token_type: 'Bearer', scope: code.scopes.join(' ') });
+    res.json({
+      access_token: token,
+      expires_in: TOKEN_TTL_S,
+      token_type: 'Bearer',
+      scope: code.scopes.join(' '),
+    });
   });
 
   return r;
 }
-

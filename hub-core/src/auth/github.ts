@@ -39,7 +39,8 @@ export class GithubLogin {
     const timeoutMs = cfg.timeoutSeconds * 1000;
     this.client[oidc.customFetch] = (url, options) =>
       fetch(url, { ...options, signal: AbortSignal.timeout(timeoutMs) } as RequestInit);
-    if (web.startsWith('http:') || trimSlash(cfg.apiUrl).startsWith('http:')) oidc.allowInsecureRequests(this.client);
+    if (web.startsWith('http:') || trimSlash(cfg.apiUrl).startsWith('http:'))
+      oidc.allowInsecureRequests(this.client);
   }
 
   async start(): Promise<LoginStart> {
@@ -86,10 +87,15 @@ export class GithubLogin {
         },
       );
     }
-    return new HubError(502, 'oauth-exchange-failed', `The token exchange with GitHub failed: ${describeError(err)}.`, {
-      evidence: [`POST ${this.tokenUrl}: ${describeError(err)}`],
-      fix: 'Try again; if it keeps failing, check that this machine can reach GitHub.',
-    });
+    return new HubError(
+      502,
+      'oauth-exchange-failed',
+      `The token exchange with GitHub failed: ${describeError(err)}.`,
+      {
+        evidence: [`POST ${this.tokenUrl}: ${describeError(err)}`],
+        fix: 'Try again; if it keeps failing, check that this machine can reach GitHub.',
+      },
+    );
   }
 
   private async identify(accessToken: string): Promise<ProviderIdentity> {
@@ -97,19 +103,33 @@ export class GithubLogin {
     let res: Response;
     try {
       res = await fetch(url, {
-        headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json', 'user-agent': 'TeamHub' },
+        headers: {
+          authorization: `Bearer ${accessToken}`,
+          accept: 'application/json',
+          'user-agent': 'TeamHub',
+        },
         signal: AbortSignal.timeout(this.cfg.timeoutSeconds * 1000),
       });
     } catch (err) {
-      throw new HubError(502, 'oauth-user-failed', `Asking GitHub who you are failed: ${describeError(err)}.`, {
-        evidence: [`GET ${url}: ${describeError(err)}`],
-      });
+      throw new HubError(
+        502,
+        'oauth-user-failed',
+        `Asking GitHub who you are failed: ${describeError(err)}.`,
+        {
+          evidence: [`GET ${url}: ${describeError(err)}`],
+        },
+      );
     }
     const body = (await res.json().catch(() => undefined)) as { login?: unknown; id?: unknown } | undefined;
     if (!res.ok || typeof body?.login !== 'string' || body.login === '') {
-      throw new HubError(502, 'oauth-user-failed', `GitHub did not say who you are (HTTP ${res.status} from ${url}).`, {
-        evidence: [`GET ${url} → ${res.status}`],
-      });
+      throw new HubError(
+        502,
+        'oauth-user-failed',
+        `GitHub did not say who you are (HTTP ${res.status} from ${url}).`,
+        {
+          evidence: [`GET ${url} → ${res.status}`],
+        },
+      );
     }
     return { provider: 'github', login: body.login, id: String(body.id ?? '') };
   }

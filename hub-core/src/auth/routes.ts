@@ -36,13 +36,24 @@ export function authRoutes(ctx: HubContext): Router {
 
   r.get('/hub/oauth_login', async (req, res) => {
     if (!ctx.github) {
-      throw new HubError(503, 'github-not-configured', ctx.githubProblem ?? 'GitHub sign-in is not configured.');
+      throw new HubError(
+        503,
+        'github-not-configured',
+        ctx.githubProblem ?? 'GitHub sign-in is not configured.',
+      );
     }
     const start = await ctx.github.start();
-    const state: LoginState = { state: start.state, codeVerifier: start.codeVerifier, next: safeNext(req.query.next) };
+    const state: LoginState = {
+      state: start.state,
+      codeVerifier: start.codeVerifier,
+      next: safeNext(req.query.next),
+    };
     appendSetCookie(
       res,
-      serializeCookie(STATE_COOKIE, ctx.signer.sign(state, STATE_MAX_AGE), { path: '/hub/', maxAgeSeconds: STATE_MAX_AGE }),
+      serializeCookie(STATE_COOKIE, ctx.signer.sign(state, STATE_MAX_AGE), {
+        path: '/hub/',
+        maxAgeSeconds: STATE_MAX_AGE,
+      }),
     );
     res.redirect(302, start.url);
   });
@@ -62,35 +73,61 @@ export function authRoutes(ctx: HubContext): Router {
       });
       return err;
     };
-    if (!github) throw new HubError(503, 'github-not-configured', ctx.githubProblem ?? 'GitHub sign-in is not configured.');
+    if (!github)
+      throw new HubError(
+        503,
+        'github-not-configured',
+        ctx.githubProblem ?? 'GitHub sign-in is not configured.',
+      );
     const error = str(q.error);
     if (error) {
       const description = str(q.error_description);
       const mismatch = error === 'redirect_uri_mismatch';
       throw failLogin(
-        new HubError(400, 'oauth-callback-error', `GitHub refused the sign-in: ${error}${description ? ` (${description})` : ''}.`, {
-          evidence: [`redirect URI sent: ${github.callbackUrl}`],
-          fix: mismatch
-            ? `Set the "Authorization callback URL" of the GitHub OAuth app to exactly ${github.callbackUrl}`
-            : 'Try signing in again.',
-        }),
+        new HubError(
+          400,
+          'oauth-callback-error',
+          `GitHub refused the sign-in: ${error}${description ? ` (${description})` : ''}.`,
+          {
+            evidence: [`redirect URI sent: ${github.callbackUrl}`],
+            fix: mismatch
+              ? `Set the "Authorization callback URL" of the GitHub OAuth app to exactly ${github.callbackUrl}`
+              : 'Try signing in again.',
+          },
+        ),
       );
     }
     const code = str(q.code);
-    if (!code) throw failLogin(new HubError(400, 'oauth-no-code', 'GitHub sign-in failed: callback without authorization code.'));
-    if (!str(q.state)) throw failLogin(new HubError(400, 'oauth-no-state', 'GitHub sign-in failed: callback without state.'));
+    if (!code)
+      throw failLogin(
+        new HubError(400, 'oauth-no-code', 'GitHub sign-in failed: callback without authorization code.'),
+      );
+    if (!str(q.state))
+      throw failLogin(new HubError(400, 'oauth-no-state', 'GitHub sign-in failed: callback without state.'));
     const saved = ctx.signer.verify<LoginState>(parseCookies(req.headers.cookie)[STATE_COOKIE]);
     if (!saved) {
       throw failLogin(
-        new HubError(400, 'oauth-state-missing', 'GitHub sign-in failed: this browser has no sign-in in progress (it expired or cookies are blocked).', {
-          fix: 'Start again from the sign-in page.',
-        }),
+        new HubError(
+          400,
+          'oauth-state-missing',
+          'GitHub sign-in failed: this browser has no sign-in in progress (it expired or cookies are blocked).',
+          {
+            fix: 'Start again from the sign-in page.',
+          },
+        ),
       );
     }
     if (saved.state !== q.state) {
-      throw failLogin(new HubError(400, 'oauth-state-mismatch', 'GitHub sign-in failed: the state does not match the one this browser started with.', {
-        fix: 'Start again from the sign-in page.',
-      }));
+      throw failLogin(
+        new HubError(
+          400,
+          'oauth-state-mismatch',
+          'GitHub sign-in failed: the state does not match the one this browser started with.',
+          {
+            fix: 'Start again from the sign-in page.',
+          },
+        ),
+      );
     }
     const callback = new URL(github.callbackUrl);
     callback.search = new URLSearchParams(q as Record<string, string>).toString();
@@ -98,7 +135,11 @@ export function authRoutes(ctx: HubContext): Router {
     try {
       identity = await github.finish(callback, saved);
     } catch (err) {
-      throw failLogin(isHubError(err) ? err : new HubError(502, 'oauth-failed', `GitHub sign-in failed: ${describeError(err)}.`));
+      throw failLogin(
+        isHubError(err)
+          ? err
+          : new HubError(502, 'oauth-failed', `GitHub sign-in failed: ${describeError(err)}.`),
+      );
     }
     const name = normalizeUsername(identity.login);
     const decision = decideAllow(name, ctx.config.auth);
@@ -111,14 +152,19 @@ export function authRoutes(ctx: HubContext): Router {
         details: { provider: 'github', rule: decision.rule },
       });
       const admins = ctx.config.auth.adminUsers.join(', ');
-      res.status(403).type('html').send(
-        problemPage(403, {
-          title: 'This hub does not let you in',
-          message: `You signed in at GitHub as "${identity.login}", but this hub does not allow that account: ${decision.rule}.`,
-          fix: admins ? `Ask the hub's admin (${admins}) to add "${name}" to the allowed users.` : 'Ask the person who runs this hub to add you.',
-          actions: '<p><a class="button" href="/hub/login">Back to sign-in</a></p>',
-        }),
-      );
+      res
+        .status(403)
+        .type('html')
+        .send(
+          problemPage(403, {
+            title: 'This hub does not let you in',
+            message: `You signed in at GitHub as "${identity.login}", but this hub does not allow that account: ${decision.rule}.`,
+            fix: admins
+              ? `Ask the hub's admin (${admins}) to add "${name}" to the allowed users.`
+              : 'Ask the person who runs this hub to add you.',
+            actions: '<p><a class="button" href="/hub/login">Back to sign-in</a></p>',
+          }),
+        );
       return;
     }
     const user = ctx.store.ensureUser(name, decision.admin || undefined);

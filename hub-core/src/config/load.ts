@@ -93,18 +93,31 @@ function readFile(file: string): Raw {
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new HubError(400, 'config-unreadable', `Cannot read the config file ${file} (${code ?? 'error'}).`, {
-      fix: 'Check the path given with --config or TEAMHUB_CONFIG.',
-    });
+    throw new HubError(
+      400,
+      'config-unreadable',
+      `Cannot read the config file ${file} (${code ?? 'error'}).`,
+      {
+        fix: 'Check the path given with --config or TEAMHUB_CONFIG.',
+      },
+    );
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (err) {
-    throw new HubError(400, 'config-not-json', `The config file ${file} is not valid JSON: ${(err as Error).message}.`);
+    throw new HubError(
+      400,
+      'config-not-json',
+      `The config file ${file} is not valid JSON: ${(err as Error).message}.`,
+    );
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new HubError(400, 'config-not-object', `The config file ${file} must hold one JSON object of settings.`);
+    throw new HubError(
+      400,
+      'config-not-object',
+      `The config file ${file} must hold one JSON object of settings.`,
+    );
   }
   return parsed as Raw;
 }
@@ -135,7 +148,8 @@ function explain(error: z.ZodError, raw: Raw, sources: ConfigSources, fileRaw: R
   if (issue.code === 'invalid_value' && 'values' in issue) {
     allowed = `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
   }
-  if (issue.code === 'too_small' || issue.code === 'too_big') allowed = issue.message.replace(/^Too (small|big): /, '');
+  if (issue.code === 'too_small' || issue.code === 'too_big')
+    allowed = issue.message.replace(/^Too (small|big): /, '');
   return `Invalid setting ${key} = ${shown} (from ${origin}): ${allowed}.`;
 }
 

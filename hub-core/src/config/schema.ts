@@ -51,7 +51,9 @@ const githubSchema = z
       .describe('GitHub API address (GitHub Enterprise: https://github.example.com/api/v3).'),
     callbackUrl: url('the OAuth callback')
       .optional()
-      .describe('Callback URL registered on the OAuth app; default http://localhost:<port>/hub/oauth_callback.'),
+      .describe(
+        'Callback URL registered on the OAuth app; default http://localhost:<port>/hub/oauth_callback.',
+      ),
     scopes: z.array(z.string()).default([]).describe('Extra OAuth scopes to request.'),
     timeoutSeconds: z.number().positive().max(120).default(15).describe('Timeout of each call to GitHub.'),
   })

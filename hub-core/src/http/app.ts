@@ -13,7 +13,8 @@ const isApi = (req: Request) => req.path.startsWith('/hub/api');
 /** Maps a body-parser failure (bad JSON, too large) to a HubError. */
 function bodyError(err: unknown): HubError | undefined {
   const e = err as { type?: string; status?: number; message?: string };
-  if (e?.type === 'entity.parse.failed') return new HubError(400, 'bad-json', `The request body is not valid JSON: ${e.message}.`);
+  if (e?.type === 'entity.parse.failed')
+    return new HubError(400, 'bad-json', `The request body is not valid JSON: ${e.message}.`);
   if (e?.type === 'entity.too.large') return new HubError(413, 'too-large', 'The request body is too large.');
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
     return new HubError(e.status, 'bad-request', e.message ?? 'Bad request.');
@@ -43,12 +44,19 @@ export function createHubApp(ctx: HubContext): express.Express {
       res.status(404).json({ status: 404, message: `Not Found: ${req.method} ${req.path}` });
       return;
     }
-    res.status(404).type('html').send(problemPage(404, { title: 'Not found', message: `Nothing lives at ${req.path}.` }));
+    res
+      .status(404)
+      .type('html')
+      .send(problemPage(404, { title: 'Not found', message: `Nothing lives at ${req.path}.` }));
   });
   // Express recognises error handlers by their four parameters.
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const e = isHubError(err) ? err : bodyError(err);
-    if (!e) ctx.log('error', `unexpected error on ${req.method} ${req.path}: ${(err as Error)?.stack ?? String(err)}`);
+    if (!e)
+      ctx.log(
+        'error',
+        `unexpected error on ${req.method} ${req.path}: ${(err as Error)?.stack ?? String(err)}`,
+      );
     const status = e?.status ?? 500;
     const message = e?.message ?? 'The hub hit an unexpected error; it was logged for the administrator.';
     if (res.headersSent) {

@@ -24,7 +24,15 @@ const AUTH_HEADER = /^(?:token|bearer)\s+([^\s]+)$/i;
 
 /** Scopes a signed-in browser holds: everything on its own user, everything on everyone for admins. */
 export function sessionScopes(user: UserRow): string[] {
-  const own = ['read:users', 'users:activity', 'servers', 'delete:servers', 'access:servers', 'tokens', 'read:tokens'];
+  const own = [
+    'read:users',
+    'users:activity',
+    'servers',
+    'delete:servers',
+    'access:servers',
+    'tokens',
+    'read:tokens',
+  ];
   if (user.admin) return [...own, 'list:users', 'admin:users', 'admin-ui'];
   return own.map((s) => `${s}!user=${user.name}`);
 }
@@ -43,7 +51,10 @@ export function xsrfToken(ctx: HubContext, sessionId: string): string {
   return ctx.signer.tag(`xsrf:${sessionId}`);
 }
 
-export function sessionFromCookie(ctx: HubContext, req: Request): { session: SessionRow; user: UserRow } | undefined {
+export function sessionFromCookie(
+  ctx: HubContext,
+  req: Request,
+): { session: SessionRow; user: UserRow } | undefined {
   const cookies = parseCookies(req.headers.cookie);
   const sid = ctx.signer.verify<string>(cookies[SESSION_COOKIE]);
   if (!sid) return undefined;
@@ -83,11 +94,17 @@ export function resolveAuth(ctx: HubContext, req: Request): Auth | undefined {
 export function checkXsrf(ctx: HubContext, req: Request, auth: Auth): void {
   if (auth.via !== 'cookie' || ['GET', 'HEAD', 'OPTIONS'].includes(req.method) || !auth.session) return;
   const body = req.body as Record<string, unknown> | undefined;
-  const given = req.get('x-xsrftoken') ?? req.get('x-csrftoken') ?? (typeof body?._xsrf === 'string' ? body._xsrf : '');
+  const given =
+    req.get('x-xsrftoken') ?? req.get('x-csrftoken') ?? (typeof body?._xsrf === 'string' ? body._xsrf : '');
   const expected = xsrfToken(ctx, auth.session.id);
-  const ok = given.length === expected.length && crypto.timingSafeEqual(Buffer.from(given), Buffer.from(expected));
+  const ok =
+    given.length === expected.length && crypto.timingSafeEqual(Buffer.from(given), Buffer.from(expected));
   if (!ok) {
-    throw new HubError(403, 'xsrf', "This request lacks the page's XSRF token; reload the page and try again.");
+    throw new HubError(
+      403,
+      'xsrf',
+      "This request lacks the page's XSRF token; reload the page and try again.",
+    );
   }
 }
 

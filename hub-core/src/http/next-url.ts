@@ -5,6 +5,7 @@
 export function safeNext(next: unknown, fallback = '/hub/home'): string {
   if (typeof next !== 'string' || next === '') return fallback;
   if (!next.startsWith('/') || next.startsWith('//') || next.includes('\\')) return fallback;
-  if (/[\u0000-\u001f]/.test(next)) return fallback;
+  // Control characters (a newline in a Location header, say) never belong in a redirect.
+  if ([...next].some((ch) => ch.charCodeAt(0) < 0x20)) return fallback;
   return next;
 }

@@ -6,13 +6,20 @@ import { serverPrefix } from '../spawner/names.js';
 import type { UserRow } from '../store/store.js';
 import { type Auth, checkXsrf, sessionFromCookie, sessionScopes, xsrfToken } from './auth-context.js';
 
-function requireLogin(ctx: HubContext, req: Request, res: Response): { user: UserRow; auth: Auth } | undefined {
+function requireLogin(
+  ctx: HubContext,
+  req: Request,
+  res: Response,
+): { user: UserRow; auth: Auth } | undefined {
   const s = sessionFromCookie(ctx, req);
   if (!s) {
     res.redirect(302, `/hub/login?next=${encodeURIComponent(req.originalUrl)}`);
     return undefined;
   }
-  return { user: s.user, auth: { user: s.user, via: 'cookie', session: s.session, scopes: sessionScopes(s.user) } };
+  return {
+    user: s.user,
+    auth: { user: s.user, via: 'cookie', session: s.session, scopes: sessionScopes(s.user) },
+  };
 }
 
 /** Server-rendered pages: home, start/stop, spawn progress. (The React UI replaces them in issue 5.) */

@@ -29,9 +29,7 @@ export interface LayoutOptions {
 }
 
 export function layout(title: string, body: string, o: LayoutOptions = {}): string {
-  const who = o.user
-    ? `<span>${h(o.user)} · <a href="/hub/logout">Sign out</a></span>`
-    : '<span></span>';
+  const who = o.user ? `<span>${h(o.user)} · <a href="/hub/logout">Sign out</a></span>` : '<span></span>';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${h(title)} · TeamHub</title><style>${STYLE}</style></head>
@@ -49,7 +47,9 @@ export interface ProblemView {
 
 /** The one way a failure is shown on a page: the sentence, what we saw, what to do. */
 export function problemCard(p: ProblemView): string {
-  const evidence = p.evidence?.length ? `<p class="muted">What the hub saw:</p><pre>${h(p.evidence.join('\n'))}</pre>` : '';
+  const evidence = p.evidence?.length
+    ? `<p class="muted">What the hub saw:</p><pre>${h(p.evidence.join('\n'))}</pre>`
+    : '';
   const fix = p.fix ? `<p><strong>Fix:</strong> ${h(p.fix)}</p>` : '';
   return `<div class="card problem" role="alert"><h2>${h(p.title)}</h2><p class="message">${h(p.message)}</p>${fix}${evidence}${p.actions ?? ''}</div>`;
 }

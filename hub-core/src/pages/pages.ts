@@ -1,7 +1,12 @@
 import type { ServerRow } from '../store/store.js';
 import { h, layout, problemCard, type ProblemView } from './html.js';
 
-export function loginPage(o: { next: string; github: boolean; githubProblem?: string; message?: string }): string {
+export function loginPage(o: {
+  next: string;
+  github: boolean;
+  githubProblem?: string;
+  message?: string;
+}): string {
   const next = o.next ? `?next=${encodeURIComponent(o.next)}` : '';
   const buttons = o.github
     ? `<p><a class="button" id="login-github" href="/hub/oauth_login${h(next)}">Sign in with GitHub</a></p>`
@@ -55,7 +60,9 @@ export function homePage(v: HomeView): string {
         })
       : '';
   const docker = v.dockerProblem ? problemCard(v.dockerProblem) : '';
-  return layout('Home', `${docker}<div class="card"><h1>Your server</h1>${body}</div>${failure}`, { user: v.user });
+  return layout('Home', `${docker}<div class="card"><h1>Your server</h1>${body}</div>${failure}`, {
+    user: v.user,
+  });
 }
 
 export function spawnPendingPage(o: { user: string; prefix: string; progressUrl: string }): string {

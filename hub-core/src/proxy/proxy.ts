@@ -25,7 +25,12 @@ function wantsJson(req: http.IncomingMessage): boolean {
   return /\/api(\/|$|\?)/.test(req.url ?? '') || /application\/json/.test(req.headers.accept ?? '');
 }
 
-function sendTargetDown(req: http.IncomingMessage, res: http.ServerResponse, route: Route, error: string): void {
+function sendTargetDown(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  route: Route,
+  error: string,
+): void {
   if (res.headersSent) {
     res.destroy();
     return;

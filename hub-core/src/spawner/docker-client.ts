@@ -16,10 +16,15 @@ export function dockerUnreachable(socketPath: string, err: unknown): HubError {
     });
   }
   if (code === 'ENOENT') {
-    return new HubError(503, 'docker-not-running', `Docker is not running: there is no socket at ${socketPath}.`, {
-      evidence,
-      fix: 'Start Docker (Docker Desktop, or: sudo systemctl start docker), or set docker.socketPath.',
-    });
+    return new HubError(
+      503,
+      'docker-not-running',
+      `Docker is not running: there is no socket at ${socketPath}.`,
+      {
+        evidence,
+        fix: 'Start Docker (Docker Desktop, or: sudo systemctl start docker), or set docker.socketPath.',
+      },
+    );
   }
   if (code === 'ECONNREFUSED') {
     return new HubError(
@@ -29,10 +34,15 @@ export function dockerUnreachable(socketPath: string, err: unknown): HubError {
       { evidence, fix: 'Start the Docker daemon (Docker Desktop, or: sudo systemctl start docker).' },
     );
   }
-  return new HubError(503, 'docker-unreachable', `Cannot talk to Docker at ${socketPath}: ${describeError(err)}.`, {
-    evidence,
-    fix: 'Check that the Docker daemon is running and that docker.socketPath is right.',
-  });
+  return new HubError(
+    503,
+    'docker-unreachable',
+    `Cannot talk to Docker at ${socketPath}: ${describeError(err)}.`,
+    {
+      evidence,
+      fix: 'Check that the Docker daemon is running and that docker.socketPath is right.',
+    },
+  );
 }
 
 export interface DockerStatus {

@@ -56,7 +56,7 @@ export class DockerSpawner {
     req.onProgress({ progress: 50, message: 'Container started; waiting for Jupyter to answer' });
     const ip = await this.containerIp(container);
     const url = `http://${ip}:${CONTAINER_PORT}`;
-    await this.waitUntilReady(container, `${url}${req.prefix}api`, req);
+    await this.waitUntilReady(container, `${url}${req.prefix}api`);
     return { url, containerId: container.id, containerName: name };
   }
 
@@ -116,11 +116,16 @@ export class DockerSpawner {
         this.docker.api.modem.followProgress(stream, (err: Error | null) => (err ? reject(err) : resolve())),
       );
     } catch (err) {
-      throw new HubError(502, 'image-pull', `The image ${image} is not on this machine and could not be pulled.`, {
-        evidence: [describeError(err)],
-        fix: 'Build or load the image (scripts/build-singleuser-image.sh builds the default one), or set docker.image.',
-        cause: err,
-      });
+      throw new HubError(
+        502,
+        'image-pull',
+        `The image ${image} is not on this machine and could not be pulled.`,
+        {
+          evidence: [describeError(err)],
+          fix: 'Build or load the image (scripts/build-singleuser-image.sh builds the default one), or set docker.image.',
+          cause: err,
+        },
+      );
     }
   }
 
@@ -129,9 +134,14 @@ export class DockerSpawner {
     const existing = await this.docker.api.listContainers({ all: true, filters: { name: [`^/${name}$`] } });
     for (const c of existing) {
       if (c.Labels?.[LABEL_MANAGED] !== 'true') {
-        throw new HubError(409, 'name-taken', `A container named ${name} exists that TeamHub did not create.`, {
-          fix: `Rename or remove it (docker rm ${name}); TeamHub never touches containers it did not make.`,
-        });
+        throw new HubError(
+          409,
+          'name-taken',
+          `A container named ${name} exists that TeamHub did not create.`,
+          {
+            fix: `Rename or remove it (docker rm ${name}); TeamHub never touches containers it did not make.`,
+          },
+        );
       }
       await this.stop(c.Id);
     }
@@ -143,7 +153,10 @@ export class DockerSpawner {
       await this.docker.api.getVolume(name).inspect();
     } catch (err) {
       if (!isStatus(err, 404)) throw this.dockerError(`inspect the volume ${name}`, err);
-      await this.docker.api.createVolume({ Name: name, Labels: { [LABEL_MANAGED]: 'true', [LABEL_USER]: user } });
+      await this.docker.api.createVolume({
+        Name: name,
+        Labels: { [LABEL_MANAGED]: 'true', [LABEL_USER]: user },
+      });
     }
     return name;
   }
@@ -176,13 +189,17 @@ export class DockerSpawner {
     const nets = info.NetworkSettings.Networks ?? {};
     const ip = nets[this.cfg.network]?.IPAddress || Object.values(nets).find((n) => n.IPAddress)?.IPAddress;
     if (!ip) {
-      throw new HubError(502, 'container-address', `The container ${info.Name} has no address on ${this.cfg.network}.`);
+      throw new HubError(
+        502,
+        'container-address',
+        `The container ${info.Name} has no address on ${this.cfg.network}.`,
+      );
     }
     return ip;
   }
 
   /** Polls the server until it answers (< 500); a container that exits fails the spawn at once. */
-  private async waitUntilReady(container: Docker.Container, probeUrl: string, req: SpawnRequest): Promise<void> {
+  private async waitUntilReady(container: Docker.Container, probeUrl: string): Promise<void> {
     const deadline = Date.now() + this.cfg.startTimeoutSeconds * 1000;
     let delay = 100;
     let last = '';
@@ -242,4 +259,3 @@ export class DockerSpawner {
 function isStatus(err: unknown, status: number): boolean {
   return (err as { statusCode?: number } | undefined)?.statusCode === status;
 }
-

@@ -96,7 +96,10 @@ const toServer = (r: Row): ServerRow => ({
   failure: r.failure ? (JSON.parse(r.failure as string) as ServerFailure) : null,
   user_options: JSON.parse((r.user_options as string) || '{}') as Record<string, unknown>,
 });
-const toToken = (r: Row): TokenRow => ({ ...(r as unknown as TokenRow), scopes: JSON.parse(r.scopes as string) as string[] });
+const toToken = (r: Row): TokenRow => ({
+  ...(r as unknown as TokenRow),
+  scopes: JSON.parse(r.scopes as string) as string[],
+});
 
 /** Typed access to the hub's tables. Every method is one short statement or transaction. */
 export class Store {
@@ -118,7 +121,9 @@ export class Store {
   ensureUser(name: string, admin?: boolean): UserRow {
     const existing = this.getUser(name);
     if (!existing) {
-      this.db.prepare('INSERT INTO users (name, admin, created) VALUES (?, ?, ?)').run(name, admin ? 1 : 0, now());
+      this.db
+        .prepare('INSERT INTO users (name, admin, created) VALUES (?, ?, ?)')
+        .run(name, admin ? 1 : 0, now());
     } else if (admin !== undefined && existing.admin !== admin) {
       this.db.prepare('UPDATE users SET admin = ? WHERE id = ?').run(admin ? 1 : 0, existing.id);
     }
@@ -126,15 +131,16 @@ export class Store {
   }
   touchUser(id: number, ts = now()): void {
     this.db
-      .prepare('UPDATE users SET last_activity = ? WHERE id = ? AND (last_activity IS NULL OR last_activity < ?)')
+      .prepare(
+        'UPDATE users SET last_activity = ? WHERE id = ? AND (last_activity IS NULL OR last_activity < ?)',
+      )
       .run(ts, id, ts);
   }
 
   // servers
   getServer(userId: number, name = ''): ServerRow | undefined {
     const r = this.db.prepare('SELECT * FROM servers WHERE user_id = ? AND name = ?').get(userId, name) as
-      | Row
-      | undefined;
+      Row | undefined;
     return r && toServer(r);
   }
   listServers(): ServerRow[] {
@@ -222,7 +228,15 @@ export class Store {
         `INSERT INTO oauth_codes (code, client_id, user_id, redirect_uri, scopes, session_id, expires_at)
          VALUES (?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(c.code, c.client_id, c.user_id, c.redirect_uri, JSON.stringify(c.scopes), c.session_id, c.expires_at);
+      .run(
+        c.code,
+        c.client_id,
+        c.user_id,
+        c.redirect_uri,
+        JSON.stringify(c.scopes),
+        c.session_id,
+        c.expires_at,
+      );
   }
   /** Codes are single use: reading one deletes it. */
   takeOAuthCode(code: string): OAuthCodeRow | undefined {
@@ -242,8 +256,7 @@ export class Store {
   }
   getSession(id: string): SessionRow | undefined {
     return this.db.prepare('SELECT * FROM sessions WHERE id = ? AND expires_at > ?').get(id, now()) as
-      | SessionRow
-      | undefined;
+      SessionRow | undefined;
   }
   deleteSession(id: string): void {
     this.db.transaction(() => {

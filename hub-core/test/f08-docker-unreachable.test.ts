@@ -1,0 +1,80 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GithubProvider } from '../../e2e/fixtures/github-provider.js';
+import { Browserless } from '../../e2e/fixtures/http-client.js';
+import { signInBrowserless } from '../../e2e/fixtures/sign-in.js';
+import { type TestHub, startTestHub } from '../../e2e/fixtures/test-hub.js';
+
+// F08 variant: Docker not running (no socket) or not answering (a socket path nothing listens on).
+const CLIENT = { clientId: 'Ov23liF08', clientSecret: 'f08-secret' };
+const missing = '/nonexistent/docker.sock';
+const silent = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'f08-')), 'docker.sock');
+fs.writeFileSync(silent, '');
+
+let provider: GithubProvider;
+const hubs: TestHub[] = [];
+
+beforeAll(async () => {
+  provider = await new GithubProvider({ ...CLIENT, callbackUrl: 'later' }).start();
+});
+afterAll(async () => {
+  for (const h of hubs) await h.stop();
+  await provider.stop();
+});
+
+describe.each([
+  { socket: missing, sentence: `Docker is not running: there is no socket at ${missing}.` },
+  { socket: silent, sentence: `Docker is not running: nothing answers on the socket ${silent}.` },
+])('F08: Docker unreachable at $socket', ({ socket, sentence }) => {
+  let th: TestHub;
+  let client: Browserless;
+  let xsrf: string;
+
+  beforeAll(async () => {
+    th = await startTestHub({
+      auth: {
+        github: { ...CLIENT, url: provider.url, apiUrl: provider.apiUrl },
+        allowedUsers: ['frank-dev'],
+      },
+      docker: { socketPath: socket },
+    });
+    hubs.push(th);
+    provider.options.callbackUrl = `${th.base}/hub/oauth_callback`;
+    client = new Browserless(th.base);
+    xsrf = await signInBrowserless(client, provider, 'frank-dev');
+  });
+
+  it('the hub starts and the home page names the socket and the problem', async () => {
+    const home = await client.request('/hub/home');
+    expect(home.status).toBe(200);
+    const page = await home.text();
+    expect(page).toContain(sentence);
+    expect(page).toContain('Fix:');
+  });
+
+  it('starting a server fails within 2 s with a 503 page, no stack trace', async () => {
+    const t0 = Date.now();
+    const res = await client.request('/hub/spawn', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `_xsrf=${encodeURIComponent(xsrf)}`,
+    });
+    expect(Date.now() - t0).toBeLessThan(2000);
+    expect(res.status).toBe(503);
+    const page = await res.text();
+    expect(page).toContain(sentence);
+    expect(page).not.toMatch(/\n\s+at .*:\d+:\d+/);
+  });
+
+  it('the REST call fails the same way, as JSON', async () => {
+    const res = await client.request('/hub/api/users/frank-dev/server', {
+      method: 'POST',
+      headers: { 'x-xsrftoken': xsrf },
+    });
+    expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({ status: 503, message: sentence });
+    expect((await fetch(`${th.base}/hub/api`)).status).toBe(200);
+  });
+});
