@@ -48,7 +48,11 @@ function rows(shape: Record<string, AnyZod>, prefix: string): Row[] {
     }
     const env = Object.entries(ENV_VARS).find(([, v]) => v.key === key)?.[0] ?? '';
     const shown =
-      key === 'dataDir' ? 'per-user data folder' : defaultValue === undefined ? '' : JSON.stringify(defaultValue);
+      key === 'dataDir'
+        ? 'per-user data folder'
+        : defaultValue === undefined
+          ? ''
+          : JSON.stringify(defaultValue);
     return [{ key, type: typeName(inner), default: shown, env, description: description ?? '' }];
   });
 }
