@@ -100,7 +100,7 @@ export function pageRoutes(ctx: HubContext): Router {
     const who = requireLogin(ctx, req, res);
     if (!who) return;
     const params = req.params as unknown as Record<string, string | undefined>;
-    const name = decodeURIComponent(params[0] ?? '');
+    const name = params[0] ?? '';
     const rest = params[1] ?? '/';
     const target = ctx.store.getUser(name);
     const server = target && ctx.store.getServer(target.id);
@@ -114,7 +114,7 @@ export function pageRoutes(ctx: HubContext): Router {
   // /user/... reaches the hub only when no route exists: the server is not running.
   r.all(/^\/user\/([^/]+)(\/.*)?$/, (req, res) => {
     const params = req.params as unknown as Record<string, string | undefined>;
-    const name = decodeURIComponent(params[0] ?? '');
+    const name = params[0] ?? '';
     const message = `No server is running at /user/${name}/.`;
     if (/\/api(\/|$)/.test(req.path) || req.method !== 'GET') {
       res.status(404).json({ status: 404, message });

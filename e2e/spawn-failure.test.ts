@@ -1,0 +1,65 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { containerName } from '../hub-core/src/spawner/names.js';
+import { containerExists, removeUserResources, requireDockerAndImage } from './fixtures/docker.js';
+import { GithubProvider } from './fixtures/github-provider.js';
+import { Browserless } from './fixtures/http-client.js';
+import { signInBrowserless } from './fixtures/sign-in.js';
+import { type TestHub, startTestHub, uniqueLogin } from './fixtures/test-hub.js';
+
+// A container that exits while starting fails the spawn at once, with its exit code and last log
+// lines, on the page and in the API — here the real singleuser refusing a notebook dir that does not exist.
+const CLIENT = { clientId: 'Ov23liSpawnFail', clientSecret: 'spawn-fail-secret' };
+const user = uniqueLogin('dora');
+
+let provider: GithubProvider;
+let th: TestHub;
+
+beforeAll(async () => {
+  await requireDockerAndImage();
+  provider = await new GithubProvider({ ...CLIENT, callbackUrl: 'later' }).start();
+  th = await startTestHub({
+    auth: { github: { ...CLIENT, url: provider.url, apiUrl: provider.apiUrl }, allowedUsers: [user] },
+    docker: { env: { JUPYTERHUB_ROOT_DIR: '/home/jovyan/projects' }, startTimeoutSeconds: 90 },
+  });
+  provider.options.callbackUrl = `${th.base}/hub/oauth_callback`;
+});
+
+afterAll(async () => {
+  await th?.stop();
+  await provider?.stop();
+  await removeUserResources([user]);
+});
+
+describe('a server that exits while starting', () => {
+  it('fails the spawn within seconds with exit code and logs; nothing is left running', async () => {
+    const client = new Browserless(th.base);
+    const xsrf = await signInBrowserless(client, provider, user);
+    const t0 = Date.now();
+    const res = await client.request(`/hub/api/users/${user}/server`, {
+      method: 'POST',
+      headers: { 'x-xsrftoken': xsrf },
+    });
+    // The API answers within its 10 s window; a failure that fast is an error, not "pending".
+    const body = res.status >= 400 ? ((await res.json()) as { message: string }) : undefined;
+    const progress = await client.request(`/hub/api/users/${user}/server/progress`);
+    const stream = await progress.text();
+    expect(Date.now() - t0).toBeLessThan(30_000);
+    expect(stream).toContain('"failed":true');
+    expect(stream).toContain('exited with code 1');
+    if (body) expect(body.message).toContain('exited with code 1');
+
+    const model = (await (await client.request(`/hub/api/users/${user}`)).json()) as {
+      server: string | null;
+      pending: string | null;
+      servers: Record<string, unknown>;
+    };
+    expect(model).toMatchObject({ server: null, pending: null, servers: {} });
+    expect(await containerExists(containerName(user))).toBe(false);
+
+    const home = await (await client.request('/hub/home')).text();
+    expect(home).toContain('Your server failed to start');
+    expect(home).toContain('exited with code 1');
+    expect(home).toContain('/home/jovyan/projects');
+    expect(home).toContain('id="retry-server"');
+  });
+});
