@@ -105,7 +105,7 @@ describe('jupyterhub-singleuser 3.0 against the hub', () => {
       headers: { authorization: `token ${token}` },
     });
     expect(start.status).toBe(403);
-    expect(((await start.json()) as { message: string }).message).toContain("single-user server's own token");
+    expect(((await start.json()) as { message: string }).message).toContain('single-user server token');
 
     // Stop: the route, container and tokens go; the volume with the user's files stays.
     const stop = await client.request(`/hub/api/users/${alice}/server`, {

@@ -61,15 +61,16 @@ async function serve(args: string[]): Promise<void> {
     `TeamHub is running: open ${hub.urls.public.replace('127.0.0.1', 'localhost')} in a browser.\n`,
   );
   let stopping = false;
-  const shutdown = (signal: string) => {
+  const shutdown = (signal: string, stopServers = true) => {
     if (stopping) process.exit(1);
     stopping = true;
-    process.stderr.write(`\n${signal}: stopping user servers and the hub…\n`);
-    hub.stop().then(
+    process.stderr.write(`\n${signal}: stopping ${stopServers ? 'user servers and ' : ''}the hub…\n`);
+    hub.stop({ stopServers }).then(
       () => process.exit(0),
       (err) => fail(err),
     );
   };
+  hub.onShutdownRequest((o) => shutdown('shutdown requested through the API', o.stopServers));
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
 }

@@ -5,6 +5,7 @@ import type { ServerManager } from './servers.js';
 import type { Signer } from './signing.js';
 import type { DockerClient, DockerStatus } from './spawner/docker-client.js';
 import type { Store } from './store/store.js';
+import type { RouteTable } from './proxy/routes.js';
 
 /** What request handlers need from the hub; built once in createHub. */
 export interface HubContext {
@@ -19,5 +20,8 @@ export interface HubContext {
   githubProblem: string | undefined;
   /** Last known Docker status (refreshed by pages that show it). */
   dockerStatus: () => Promise<DockerStatus>;
+  routes: RouteTable;
+  /** Asked by POST /hub/api/shutdown; whoever runs the hub decides how to exit. */
+  requestShutdown: (o: { stopServers: boolean }) => void;
   log: (level: 'debug' | 'info' | 'warn' | 'error', msg: string) => void;
 }

@@ -17,6 +17,7 @@ import { DockerClient, type DockerStatus } from './spawner/docker-client.js';
 import { DockerSpawner } from './spawner/docker-spawner.js';
 import { openDatabase } from './store/database.js';
 import { Store } from './store/store.js';
+import { PREFIX_LENGTH, findToken, hashToken } from './tokens.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type Logger = (level: LogLevel, msg: string) => void;
@@ -29,7 +30,9 @@ export interface HubOptions {
 
 export interface Hub {
   start(): Promise<void>;
-  stop(): Promise<void>;
+  /** Called when an admin asks the hub to shut down through the API. */
+  onShutdownRequest(listener: (o: { stopServers: boolean }) => void): void;
+  stop(o?: { stopServers?: boolean }): Promise<void>;
   readonly urls: { public: string; internalApi: string | undefined };
   readonly context: HubContext;
 }
@@ -67,6 +70,26 @@ function closeServer(server: http.Server): Promise<void> {
   });
 }
 
+/** Tokens from config (token → owner) are stored hashed, with many rounds since a person chose them. */
+function loadConfigTokens(store: Store, tokens: Record<string, string>): void {
+  for (const [token, owner] of Object.entries(tokens)) {
+    const user = store.ensureUser(owner.toLowerCase());
+    if (findToken(store, token)) continue;
+    store.insertToken({
+      user_id: user.id,
+      kind: 'api',
+      prefix: token.slice(0, PREFIX_LENGTH),
+      hashed: hashToken(token, 16384),
+      scopes: ['inherit'],
+      note: 'from config apiTokens',
+      client_id: null,
+      session_id: null,
+      created: new Date().toISOString(),
+      expires_at: null,
+    });
+  }
+}
+
 /** Listens on the preferred port, or on a free one when it is taken. */
 async function listenPreferring(server: http.Server, port: number, ip: string): Promise<number> {
   try {
@@ -97,6 +120,7 @@ export function createHub(config: HubConfig, options: HubOptions = {}): Hub {
       'GitHub sign-in is not configured: set auth.github.clientId and auth.github.clientSecret (or TEAMHUB_GITHUB_CLIENT_ID and TEAMHUB_GITHUB_CLIENT_SECRET) from your GitHub OAuth app.';
   }
 
+  const shutdownListeners: ((o: { stopServers: boolean }) => void)[] = [];
   const internal = http.createServer();
   let internalApi: string | undefined;
   let internalStarting: Promise<string> | undefined;
@@ -161,6 +185,8 @@ export function createHub(config: HubConfig, options: HubOptions = {}): Hub {
     github,
     githubProblem,
     dockerStatus: (): Promise<DockerStatus> => docker.status(),
+    routes,
+    requestShutdown: (o) => shutdownListeners.forEach((l) => l(o)),
     log,
   };
 
@@ -180,6 +206,7 @@ export function createHub(config: HubConfig, options: HubOptions = {}): Hub {
     onTargetError: (route) => {
       const user = store.getUser(route.user);
       if (user) servers.checkServer(user, route.server).catch(() => undefined);
+      else routes.remove(route.prefix);
     },
     log: (msg) => log('warn', msg),
   });
@@ -188,9 +215,11 @@ export function createHub(config: HubConfig, options: HubOptions = {}): Hub {
 
   const hub: Hub = {
     context,
+    onShutdownRequest: (l) => shutdownListeners.push(l),
     urls: { public: `http://${config.ip}:${config.port}/hub/`, internalApi: undefined },
     async start() {
       for (const name of config.auth.adminUsers) store.ensureUser(name.toLowerCase(), true);
+      loadConfigTokens(store, config.apiTokens);
       try {
         const port = await listen(front, config.port, config.ip);
         (hub.urls as { public: string }).public =
@@ -226,8 +255,8 @@ export function createHub(config: HubConfig, options: HubOptions = {}): Hub {
       }
       log('info', `TeamHub is running at ${hub.urls.public}`);
     },
-    async stop() {
-      if (options.stopServersOnExit ?? true) await servers.stopAll();
+    async stop(o = {}) {
+      if (o.stopServers ?? options.stopServersOnExit ?? true) await servers.stopAll();
       proxy.close();
       await Promise.all([closeServer(front), closeServer(internal)]);
       store.db.close();

@@ -291,6 +291,21 @@ export class ServerManager {
     }
   }
 
+  /** Deletes a user: servers stopped first, then the user with tokens, sessions and memberships. The volume stays. */
+  async removeUser(user: UserRow): Promise<void> {
+    for (const s of this.d.store.serversOf(user.id)) {
+      if (s.status === 'stopping') {
+        throw new HubError(
+          400,
+          'stop-pending',
+          `${user.name}'s server is in the process of stopping, please wait.`,
+        );
+      }
+      await this.stop(user, s.name);
+    }
+    this.d.store.deleteUser(user.id);
+  }
+
   /** Stops every running server (hub shutdown). */
   async stopAll(): Promise<void> {
     const rows = this.d.store.listServers().filter((r) => r.status !== 'stopped' && r.status !== 'failed');

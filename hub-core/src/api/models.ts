@@ -1,10 +1,12 @@
-import type { ServerManager } from '../servers.js';
+import type { HubContext } from '../context.js';
+import type { Auth } from '../http/auth-context.js';
+import { check } from '../scopes.js';
 import { serverPrefix } from '../spawner/names.js';
-import type { ServerRow, Store, UserRow } from '../store/store.js';
+import type { ServerRow, TokenRow, UserRow } from '../store/store.js';
 
 const pendingOf = (s: ServerRow | undefined) =>
   s?.status === 'spawning' ? 'spawn' : s?.status === 'stopping' ? 'stop' : null;
-const activeOf = (s: ServerRow | undefined) =>
+export const isActive = (s: ServerRow | undefined) =>
   !!s && (s.status === 'running' || s.status === 'spawning' || s.status === 'stopping');
 
 /** JupyterHub's server model (hub-protocol.md §2.3). */
@@ -15,33 +17,98 @@ export function serverModel(user: UserRow, s: ServerRow) {
     name: s.name,
     full_name: `${user.name}/${s.name}`,
     last_activity: s.last_activity,
-    started: s.started,
+    started: s.status === 'stopped' || s.status === 'failed' ? null : s.started,
     pending: pendingOf(s),
     ready: s.status === 'running',
-    stopped: !activeOf(s),
+    stopped: !isActive(s),
     url: prefix,
     user_options: s.user_options,
     progress_url: `/hub/api/users/${encodeURIComponent(user.name)}/${progressPath}/progress`,
+    full_url: null,
+    full_progress_url: null,
   };
 }
 
-/** JupyterHub's user model; `servers` lists active servers only. */
-export function userModel(store: Store, user: UserRow) {
-  const servers = store.listServers().filter((s) => s.user_id === user.id);
+// Which model fields each scope reveals (JupyterHub's access map for users).
+const USER_FIELDS: Record<string, string[]> = {
+  'read:users': ['kind', 'name', 'admin', 'roles', 'groups', 'server', 'pending', 'created', 'last_activity'],
+  'read:users:name': ['kind', 'name', 'admin'],
+  'read:users:groups': ['kind', 'name', 'groups'],
+  'read:users:activity': ['kind', 'name', 'last_activity'],
+  'read:servers': ['kind', 'name', 'servers'],
+  'read:roles:users': ['kind', 'name', 'roles', 'admin'],
+  'admin:auth_state': ['kind', 'name', 'auth_state'],
+};
+
+export interface UserModelOptions {
+  includeStopped?: boolean;
+}
+
+/** The full user model; `servers` lists active servers unless stopped ones are asked for. */
+export function userModel(ctx: HubContext, user: UserRow, o: UserModelOptions = {}): Record<string, unknown> {
+  const servers = ctx.store.serversOf(user.id);
   const def = servers.find((s) => s.name === '');
   return {
-    kind: 'user' as const,
+    kind: 'user',
     name: user.name,
     admin: user.admin,
     roles: user.admin ? ['admin', 'user'] : ['user'],
-    groups: [] as string[],
+    groups: ctx.store.groups.groupNamesOf(user.id),
     server: def?.status === 'running' ? serverPrefix(user.name) : null,
     pending: pendingOf(def),
     created: user.created,
     last_activity: user.last_activity,
     auth_state: null,
-    servers: Object.fromEntries(servers.filter(activeOf).map((s) => [s.name, serverModel(user, s)])),
+    servers: Object.fromEntries(
+      servers.filter((s) => o.includeStopped || isActive(s)).map((s) => [s.name, serverModel(user, s)]),
+    ),
   };
 }
 
-export type { ServerManager };
+/** The user model with only the fields the caller's scopes reveal; undefined when none. */
+export function visibleUserModel(
+  ctx: HubContext,
+  auth: Auth,
+  user: UserRow,
+  o: UserModelOptions = {},
+): Record<string, unknown> | undefined {
+  const target = { user: user.name, groups: ctx.store.groups.groupNamesOf(user.id) };
+  const allowed = new Set<string>();
+  for (const [scope, fields] of Object.entries(USER_FIELDS)) {
+    if (check(auth.parsed, scope, target) === 'yes') fields.forEach((f) => allowed.add(f));
+  }
+  if (allowed.size === 0) return undefined;
+  const full = userModel(ctx, user, o);
+  return Object.fromEntries(Object.entries(full).filter(([k]) => allowed.has(k)));
+}
+
+export function tokenModel(ctx: HubContext, t: TokenRow, scopes: string[]): Record<string, unknown> {
+  const user = ctx.store.getUserById(t.user_id);
+  const client = t.client_id ? ctx.store.getOAuthClient(t.client_id) : undefined;
+  return {
+    user: user?.name ?? null,
+    id: `a${t.id}`,
+    kind: 'api_token',
+    roles: [],
+    scopes,
+    created: t.created,
+    last_activity: t.last_activity,
+    expires_at: t.expires_at,
+    note: t.note,
+    session_id: t.session_id,
+    oauth_client: client?.description ?? 'JupyterHub',
+  };
+}
+
+export function groupModel(
+  ctx: HubContext,
+  g: { id: number; name: string; properties: Record<string, unknown> },
+) {
+  return {
+    kind: 'group',
+    name: g.name,
+    roles: [],
+    users: ctx.store.groups.memberNames(g.id),
+    properties: g.properties,
+  };
+}

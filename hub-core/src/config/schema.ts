@@ -82,6 +82,22 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    namedServers: z
+      .object({
+        enabled: z.boolean().default(false).describe('Let users run more than one server, each with a name.'),
+        limitPerUser: z
+          .number()
+          .int()
+          .min(0)
+          .default(0)
+          .describe('Most named servers a user may run at once; 0 = no limit.'),
+      })
+      .strict()
+      .prefault({}),
+    apiTokens: z
+      .record(z.string().min(8, { message: 'tokens must be at least 8 characters' }), username)
+      .default({})
+      .describe('Pre-made API tokens (token → owner user name), e.g. for services; stored hashed.'),
     docker: z
       .object({
         socketPath: z.string().min(1).default('/var/run/docker.sock').describe('Docker Engine socket.'),

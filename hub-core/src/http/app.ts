@@ -1,5 +1,9 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { apiRoutes } from '../api/api-routes.js';
+import { groupRoutes } from '../api/groups.js';
+import { hubRoutes } from '../api/hub-routes.js';
+import { serverRoutes } from '../api/servers.js';
+import { tokenRoutes } from '../api/tokens.js';
+import { userRoutes } from '../api/users.js';
 import { oauthProviderRoutes } from '../api/oauth-provider.js';
 import { authRoutes } from '../auth/routes.js';
 import type { HubContext } from '../context.js';
@@ -32,10 +36,16 @@ export function createHubApp(ctx: HubContext): express.Express {
     next();
   });
   app.use('/hub/api', (req, res, next) => {
+    // The version probe stays public even with a bad Authorization header.
+    if (req.path === '/' || req.path === '') return next();
     res.locals.auth = resolveAuth(ctx, req);
     next();
   });
-  app.use(apiRoutes(ctx));
+  app.use(hubRoutes(ctx));
+  app.use(userRoutes(ctx));
+  app.use(serverRoutes(ctx));
+  app.use(tokenRoutes(ctx));
+  app.use(groupRoutes(ctx));
   app.use(oauthProviderRoutes(ctx));
   app.use(authRoutes(ctx));
   app.use(pageRoutes(ctx));

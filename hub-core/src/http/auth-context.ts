@@ -4,6 +4,14 @@ import type { HubContext } from '../context.js';
 import { HubError } from '../errors.js';
 import type { SessionRow, TokenRow, UserRow } from '../store/store.js';
 import { findToken } from '../tokens.js';
+import {
+  type Filters,
+  expandScopes,
+  identifyScopes,
+  intersectScopes,
+  parseScopes,
+  userScopes,
+} from '../scopes.js';
 import { parseCookies } from './cookies.js';
 
 export const SESSION_COOKIE = 'teamhub-session';
@@ -15,40 +23,30 @@ export interface Auth {
   via: 'cookie' | 'token';
   session?: SessionRow;
   token?: TokenRow;
-  /** Resolved scopes: what this caller may do. */
-  scopes: string[];
+  /** Expanded scopes: what this caller may do. */
+  scopes: Set<string>;
+  parsed: Map<string, Filters>;
 }
 
 // The documented header forms: `token X` or `bearer X`, any case (JupyterHub's rule).
 const AUTH_HEADER = /^(?:token|bearer)\s+([^\s]+)$/i;
 
-/** Scopes a signed-in browser holds: everything on its own user, everything on everyone for admins. */
-export function sessionScopes(user: UserRow): string[] {
-  const own = [
-    'read:users',
-    'users:activity',
-    'servers',
-    'delete:servers',
-    'access:servers',
-    'tokens',
-    'read:tokens',
-  ];
-  if (user.admin) return [...own, 'list:users', 'admin:users', 'admin-ui'];
-  return own.map((s) => `${s}!user=${user.name}`);
+export function authFor(user: UserRow, scopes: Set<string>, extra: Partial<Auth> & Pick<Auth, 'via'>): Auth {
+  return { user, scopes, parsed: parseScopes(scopes), ...extra };
 }
 
-/** True when `scopes` grant `scope` on the given user (and server). */
-export function allows(scopes: string[], scope: string, user: string, server?: string): boolean {
-  return scopes.some(
-    (s) =>
-      s === scope ||
-      s === `${scope}!user=${user}` ||
-      (server !== undefined && s === `${scope}!server=${user}/${server}`),
-  );
-}
-
-export function xsrfToken(ctx: HubContext, sessionId: string): string {
-  return ctx.signer.tag(`xsrf:${sessionId}`);
+/** What a token may do: its own scopes, limited to its owner's, plus identifying the owner. */
+export function tokenScopes(ctx: HubContext, token: TokenRow, user: UserRow): Set<string> {
+  const owner = userScopes(user);
+  const groupsOf = (name: string) => {
+    const u = ctx.store.getUser(name);
+    return u ? ctx.store.groups.groupNamesOf(u.id) : [];
+  };
+  const wanted = expandScopes([...token.scopes, ...identifyScopes(user.name)], {
+    name: user.name,
+    scopes: () => owner,
+  });
+  return intersectScopes(wanted, owner, groupsOf);
 }
 
 export function sessionFromCookie(
@@ -79,15 +77,25 @@ export function resolveAuth(ctx: HubContext, req: Request): Auth | undefined {
       );
     }
     const token = findToken(ctx.store, m[1] as string);
-    if (!token) return undefined;
-    const user = ctx.store.getUserById(token.user_id);
-    if (!user) return undefined;
+    const user = token && ctx.store.getUserById(token.user_id);
+    if (!token || !user) {
+      throw new HubError(
+        403,
+        'token-invalid',
+        'Invalid or expired token: the hub knows no such token (it may have been revoked or have expired).',
+      );
+    }
     ctx.store.touchToken(token.id);
-    return { user, via: 'token', token, scopes: token.scopes };
+    if (token.kind !== 'server') ctx.store.touchUser(user.id);
+    return authFor(user, tokenScopes(ctx, token, user), { via: 'token', token });
   }
   const s = sessionFromCookie(ctx, req);
   if (!s) return undefined;
-  return { user: s.user, via: 'cookie', session: s.session, scopes: sessionScopes(s.user) };
+  return authFor(s.user, userScopes(s.user), { via: 'cookie', session: s.session });
+}
+
+export function xsrfToken(ctx: HubContext, sessionId: string): string {
+  return ctx.signer.tag(`xsrf:${sessionId}`);
 }
 
 /** Cookie-authenticated changes must carry the XSRF token (header or form field). */

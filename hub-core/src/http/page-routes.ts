@@ -4,7 +4,8 @@ import { HubError } from '../errors.js';
 import { homePage, problemPage, spawnPendingPage } from '../pages/pages.js';
 import { serverPrefix } from '../spawner/names.js';
 import type { UserRow } from '../store/store.js';
-import { type Auth, checkXsrf, sessionFromCookie, sessionScopes, xsrfToken } from './auth-context.js';
+import { userScopes } from '../scopes.js';
+import { type Auth, authFor, checkXsrf, sessionFromCookie, xsrfToken } from './auth-context.js';
 
 function requireLogin(
   ctx: HubContext,
@@ -18,7 +19,7 @@ function requireLogin(
   }
   return {
     user: s.user,
-    auth: { user: s.user, via: 'cookie', session: s.session, scopes: sessionScopes(s.user) },
+    auth: authFor(s.user, userScopes(s.user), { via: 'cookie', session: s.session }),
   };
 }
 

@@ -73,4 +73,16 @@ export const MIGRATIONS: string[] = [
     details TEXT NOT NULL DEFAULT '{}'
   );
   `,
+  `
+  CREATE TABLE groups (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    properties TEXT NOT NULL DEFAULT '{}'
+  );
+  CREATE TABLE user_groups (
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    group_id INTEGER NOT NULL REFERENCES groups(id) ON DELETE CASCADE,
+    PRIMARY KEY (user_id, group_id)
+  );
+  `,
 ];

@@ -1,4 +1,5 @@
 import type { Db } from './database.js';
+import { GroupStore } from './groups.js';
 
 export const now = (): string => new Date().toISOString();
 
@@ -103,7 +104,11 @@ const toToken = (r: Row): TokenRow => ({
 
 /** Typed access to the hub's tables. Every method is one short statement or transaction. */
 export class Store {
-  constructor(readonly db: Db) {}
+  readonly groups: GroupStore;
+
+  constructor(readonly db: Db) {
+    this.groups = new GroupStore(db);
+  }
 
   // users
   getUser(name: string): UserRow | undefined {
@@ -129,6 +134,19 @@ export class Store {
     }
     return this.getUser(name) as UserRow;
   }
+  setAdmin(id: number, admin: boolean): void {
+    this.db.prepare('UPDATE users SET admin = ? WHERE id = ?').run(admin ? 1 : 0, id);
+  }
+  renameUser(id: number, name: string): void {
+    this.db.prepare('UPDATE users SET name = ? WHERE id = ?').run(name, id);
+  }
+  /** Deletes the user with their servers, tokens, sessions and memberships (cascades). */
+  deleteUser(id: number): void {
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM oauth_clients WHERE user_id = ?').run(id);
+      this.db.prepare('DELETE FROM users WHERE id = ?').run(id);
+    })();
+  }
   touchUser(id: number, ts = now()): void {
     this.db
       .prepare(
@@ -145,6 +163,14 @@ export class Store {
   }
   listServers(): ServerRow[] {
     return (this.db.prepare('SELECT * FROM servers ORDER BY id').all() as Row[]).map(toServer);
+  }
+  serversOf(userId: number): ServerRow[] {
+    return (this.db.prepare('SELECT * FROM servers WHERE user_id = ? ORDER BY id').all(userId) as Row[]).map(
+      toServer,
+    );
+  }
+  deleteServer(id: number): void {
+    this.db.prepare('DELETE FROM servers WHERE id = ?').run(id);
   }
   ensureServer(userId: number, name = ''): ServerRow {
     this.db.prepare('INSERT OR IGNORE INTO servers (user_id, name) VALUES (?, ?)').run(userId, name);
@@ -184,6 +210,15 @@ export class Store {
   }
   tokensWithPrefix(prefix: string): TokenRow[] {
     return (this.db.prepare('SELECT * FROM api_tokens WHERE prefix = ?').all(prefix) as Row[]).map(toToken);
+  }
+  tokensOf(userId: number): TokenRow[] {
+    return (
+      this.db.prepare('SELECT * FROM api_tokens WHERE user_id = ? ORDER BY id').all(userId) as Row[]
+    ).map(toToken);
+  }
+  getToken(id: number): TokenRow | undefined {
+    const r = this.db.prepare('SELECT * FROM api_tokens WHERE id = ?').get(id) as Row | undefined;
+    return r && toToken(r);
   }
   touchToken(id: number, ts = now()): void {
     this.db.prepare('UPDATE api_tokens SET last_activity = ? WHERE id = ?').run(ts, id);

@@ -1,0 +1,149 @@
+import type { Request, Response } from 'express';
+import type { HubContext } from '../context.js';
+import { HubError } from '../errors.js';
+import { type Auth, authOf, checkXsrf } from '../http/auth-context.js';
+import { type Target, check } from '../scopes.js';
+import type { UserRow } from '../store/store.js';
+
+export const PAGINATION_MEDIA_TYPE = 'application/jupyterhub-pagination+json';
+const DEFAULT_LIMIT = 50;
+const MAX_LIMIT = 200;
+
+/** The authenticated caller; anonymous callers get JupyterHub's 403. */
+export function caller(ctx: HubContext, req: Request, res: Response): Auth {
+  const auth = authOf(res);
+  if (!auth) {
+    throw new HubError(
+      403,
+      'no-credentials',
+      'Forbidden: this call needs a token ("Authorization: token <token>") or a signed-in browser.',
+    );
+  }
+  checkXsrf(ctx, req, auth);
+  return auth;
+}
+
+function describeCaller(auth: Auth): string {
+  if (auth.token?.kind === 'server')
+    return `; this is the single-user server token of ${auth.user.name}, which can only report activity and identify its owner`;
+  if (auth.token?.kind === 'oauth')
+    return `; this is an OAuth token issued to a single-user server for ${auth.user.name}`;
+  if (!auth.user.admin) return `; ${auth.user.name} is not an admin`;
+  return '';
+}
+
+/**
+ * JupyterHub's rule: holding none of the scopes → 403 naming them; holding one, but for other
+ * targets only → 404 (no existence leak).
+ */
+export function needScope(auth: Auth, scopes: string[], target: Target = {}): void {
+  let filtered = false;
+  for (const scope of scopes) {
+    const verdict = check(auth.parsed, scope, target);
+    if (verdict === 'yes') return;
+    if (verdict === 'filtered') filtered = true;
+  }
+  if (filtered) throw new HubError(404, 'no-access', 'No access to resources or resources not found');
+  throw new HubError(
+    403,
+    'missing-scope',
+    `Action is not authorized with current scopes; requires any of [${scopes.join(', ')}]${describeCaller(auth)}.`,
+  );
+}
+
+export function hasScope(auth: Auth, scope: string, target: Target = {}): boolean {
+  return check(auth.parsed, scope, target) === 'yes';
+}
+
+/** Whether the caller holds `scope` for anything at all (filtered or not). */
+export function holdsAny(auth: Auth, scope: string): boolean {
+  return auth.parsed.has(scope);
+}
+
+export function findUser(ctx: HubContext, name: string): UserRow {
+  const user = ctx.store.getUser(name);
+  if (!user) throw new HubError(404, 'no-user', `No such user: ${name}`);
+  return user;
+}
+
+export function userTarget(ctx: HubContext, user: UserRow): Target {
+  return { user: user.name, groups: ctx.store.groups.groupNamesOf(user.id) };
+}
+
+/** The JSON body as an object; empty bodies are `{}`; anything else is a 400 naming what was expected. */
+export function bodyObject(req: Request, what = 'a JSON object'): Record<string, unknown> {
+  const body: unknown = req.body;
+  if (
+    body === undefined ||
+    body === null ||
+    (typeof body === 'object' && Object.keys(body).length === 0 && !Array.isArray(body))
+  ) {
+    return {};
+  }
+  if (typeof body !== 'object' || Array.isArray(body))
+    throw new HubError(400, 'bad-body', `The request body must be ${what}.`);
+  return body as Record<string, unknown>;
+}
+
+export interface Page {
+  offset: number;
+  limit: number;
+  paginated: boolean;
+}
+
+export function pageOf(req: Request): Page {
+  const int = (name: string, fallback: number): number => {
+    const raw = req.query[name];
+    if (raw === undefined) return fallback;
+    if (typeof raw !== 'string' || !/^-?\d+$/.test(raw)) {
+      throw new HubError(400, 'bad-pagination', `${name} must be an integer, not ${JSON.stringify(raw)}.`);
+    }
+    return Number(raw);
+  };
+  const paginated = (req.get('accept') ?? '').includes(PAGINATION_MEDIA_TYPE);
+  const offset = Math.max(0, int('offset', 0));
+  const limit = Math.min(MAX_LIMIT, Math.max(1, int('limit', paginated ? DEFAULT_LIMIT : MAX_LIMIT)));
+  return { offset, limit, paginated };
+}
+
+/** The list, or JupyterHub's paginated envelope when the client asked for it; `next.url` is absolute. */
+export function sendPage(req: Request, res: Response, items: unknown[], total: number, page: Page): void {
+  if (!page.paginated) {
+    res.json(items);
+    return;
+  }
+  const nextOffset = page.offset + page.limit;
+  let next = null;
+  if (nextOffset < total) {
+    const url = new URL(req.originalUrl, `${req.protocol}://${req.get('host') ?? 'localhost'}`);
+    url.searchParams.set('offset', String(nextOffset));
+    url.searchParams.set('limit', String(page.limit));
+    next = { offset: nextOffset, limit: page.limit, url: url.href };
+  }
+  res
+    .type(PAGINATION_MEDIA_TYPE)
+    .send(JSON.stringify({ items, _pagination: { offset: page.offset, limit: page.limit, total, next } }));
+}
+
+/** Checks that a name can be a user or group name: not empty, no slash, no control characters. */
+export function validName(name: unknown, what: string): string {
+  if (typeof name !== 'string') throw new HubError(400, 'bad-name', `${what} must be a string.`);
+  const trimmed = name.trim();
+  if (
+    !trimmed ||
+    trimmed.length > 255 ||
+    trimmed.includes('/') ||
+    [...trimmed].some((c) => c.charCodeAt(0) < 0x20)
+  ) {
+    throw new HubError(
+      400,
+      'bad-name',
+      `Invalid ${what}: ${JSON.stringify(name)} (1–255 characters, no "/", no control characters).`,
+    );
+  }
+  return trimmed;
+}
+
+export function normalizeName(name: unknown): string {
+  return validName(name, 'username').toLowerCase();
+}

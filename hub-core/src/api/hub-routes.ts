@@ -1,0 +1,148 @@
+import express, { Router } from 'express';
+import type { HubContext } from '../context.js';
+import { HubError } from '../errors.js';
+import { caller, bodyObject, findUser, needScope, pageOf, userTarget } from './common.js';
+import { userModel } from './models.js';
+
+const PACKAGE_VERSION = '0.1.0';
+
+/** Version, info, health, who-am-I, activity, proxy routes and shutdown. */
+export function hubRoutes(ctx: HubContext): Router {
+  const r = Router();
+  const json = express.json({ limit: '1mb', strict: false });
+
+  r.get(['/hub/api', '/hub/api/'], (_req, res) => {
+    res.set('access-control-allow-origin', '*').json({ version: ctx.config.jupyterhubVersion });
+  });
+  r.all(['/hub/health', '/hub/api/health'], (req, res) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') throw new HubError(405, 'method', 'Use GET or HEAD.');
+    res.status(200).end();
+  });
+
+  r.get('/hub/api/info', (req, res) => {
+    const auth = caller(ctx, req, res);
+    needScope(auth, ['read:hub']);
+    res.json({
+      version: ctx.config.jupyterhubVersion,
+      python: null,
+      sys_executable: process.execPath,
+      teamhub: { version: PACKAGE_VERSION, node: process.version },
+      spawner: { class: 'teamhub.DockerSpawner', version: PACKAGE_VERSION },
+      authenticator: {
+        class: ctx.github ? 'teamhub.GitHubLogin' : 'teamhub.NoLogin',
+        version: PACKAGE_VERSION,
+      },
+    });
+  });
+
+  r.get('/hub/api/user', (req, res) => {
+    const auth = caller(ctx, req, res);
+    res.json({
+      ...userModel(ctx, auth.user),
+      session_id: auth.token?.session_id ?? auth.session?.id ?? null,
+      token_id: auth.token ? `a${auth.token.id}` : null,
+      scopes: [...auth.scopes].sort(),
+    });
+  });
+
+  r.post('/hub/api/users/:name/activity', json, (req, res) => {
+    const auth = caller(ctx, req, res);
+    const user = findUser(ctx, String(req.params.name));
+    needScope(auth, ['users:activity'], userTarget(ctx, user));
+    const body = req.body as { last_activity?: unknown; servers?: unknown } | undefined;
+    if (
+      typeof body !== 'object' ||
+      body === null ||
+      Array.isArray(body) ||
+      (!body.last_activity && !body.servers)
+    ) {
+      throw new HubError(400, 'bad-activity', 'Expected a JSON object with last_activity and/or servers.');
+    }
+    const parse = (v: unknown, what: string): string => {
+      const d = typeof v === 'string' ? new Date(v) : undefined;
+      if (!d || Number.isNaN(d.getTime()))
+        throw new HubError(
+          400,
+          'bad-activity',
+          `${what} must be an ISO 8601 timestamp, not ${JSON.stringify(v)}.`,
+        );
+      if (d.getTime() > Date.now() + 59 * 60_000)
+        throw new HubError(400, 'bad-activity', `${what} is in the future: ${String(v)}.`);
+      return d.toISOString();
+    };
+    const updates: { id: number; ts: string }[] = [];
+    if (body.servers !== undefined) {
+      if (typeof body.servers !== 'object' || body.servers === null || Array.isArray(body.servers)) {
+        throw new HubError(400, 'bad-activity', 'servers must be an object keyed by server name.');
+      }
+      for (const [name, info] of Object.entries(
+        body.servers as Record<string, { last_activity?: unknown }>,
+      )) {
+        const server = ctx.store.getServer(user.id, name);
+        if (!server)
+          throw new HubError(400, 'bad-activity', `No such server '${name}' for user ${user.name}`);
+        updates.push({ id: server.id, ts: parse(info?.last_activity, `servers.${name}.last_activity`) });
+      }
+    }
+    const userTs = body.last_activity ? parse(body.last_activity, 'last_activity') : undefined;
+    ctx.store.db.transaction(() => {
+      if (userTs) ctx.store.touchUser(user.id, userTs);
+      for (const u of updates) {
+        const server = ctx.store.db.prepare('SELECT last_activity FROM servers WHERE id = ?').get(u.id) as {
+          last_activity: string | null;
+        };
+        if (!server.last_activity || server.last_activity < u.ts)
+          ctx.store.updateServer(u.id, { last_activity: u.ts });
+        ctx.store.touchUser(user.id, u.ts);
+      }
+    })();
+    res.status(200).end();
+  });
+
+  r.get('/hub/api/proxy', (req, res) => {
+    const auth = caller(ctx, req, res);
+    needScope(auth, ['proxy']);
+    const page = pageOf(req);
+    const routes = ctx.routes.list();
+    const entry = (route: (typeof routes)[number]) => [
+      route.prefix.replace(/\/$/, ''),
+      {
+        routespec: route.prefix,
+        target: route.target,
+        data: { user: route.user, server_name: route.server, jupyterhub: true },
+      },
+    ];
+    const slice = routes.slice(page.offset, page.offset + page.limit);
+    if (page.paginated) {
+      res.type('application/jupyterhub-pagination+json').send(
+        JSON.stringify({
+          items: Object.fromEntries(slice.map(entry)),
+          _pagination: { offset: page.offset, limit: page.limit, total: routes.length, next: null },
+        }),
+      );
+      return;
+    }
+    res.json(Object.fromEntries(slice.map(entry)));
+  });
+
+  r.post('/hub/api/proxy', async (req, res) => {
+    const auth = caller(ctx, req, res);
+    needScope(auth, ['proxy']);
+    await ctx.servers.reconcile();
+    res.status(200).end();
+  });
+
+  r.post('/hub/api/shutdown', json, (req, res) => {
+    const auth = caller(ctx, req, res);
+    needScope(auth, ['shutdown']);
+    const body = bodyObject(req);
+    for (const k of ['servers', 'proxy']) {
+      if (k in body && typeof body[k] !== 'boolean')
+        throw new HubError(400, 'bad-shutdown', `${k} must be true or false.`);
+    }
+    res.status(202).json({ message: 'Shutting down Hub' });
+    setImmediate(() => ctx.requestShutdown({ stopServers: body.servers !== false }));
+  });
+
+  return r;
+}
