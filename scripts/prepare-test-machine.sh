@@ -52,12 +52,14 @@ missing_packages() {
   command -v dockerd >/dev/null || printf '%s\n' docker.io
   command -v debootstrap >/dev/null || printf '%s\n' debootstrap
   [[ -x /usr/bin/chromium ]] || printf '%s\n' chromium
+  # Debian's JupyterHub 3.0: the reference the REST differential test compares TeamHub against.
+  [[ -d /usr/lib/python3/dist-packages/jupyterhub ]] || printf '%s\n' jupyterhub
 }
 
 report_packages() {
   local missing_list=$1
   local pkg
-  for pkg in docker.io debootstrap chromium; do
+  for pkg in docker.io debootstrap chromium jupyterhub; do
     if grep -qx "${pkg}" <<<"${missing_list}"; then
       say "done: ${pkg} installed"
     else

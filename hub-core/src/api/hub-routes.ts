@@ -2,7 +2,7 @@ import express, { Router } from 'express';
 import type { HubContext } from '../context.js';
 import { HubError } from '../errors.js';
 import { caller, bodyObject, findUser, needScope, pageOf, userTarget } from './common.js';
-import { userModel } from './models.js';
+import { visibleUserModel } from './models.js';
 
 const PACKAGE_VERSION = '0.1.0';
 
@@ -38,7 +38,7 @@ export function hubRoutes(ctx: HubContext): Router {
   r.get('/hub/api/user', (req, res) => {
     const auth = caller(ctx, req, res);
     res.json({
-      ...userModel(ctx, auth.user),
+      ...visibleUserModel(ctx, auth, auth.user),
       session_id: auth.token?.session_id ?? auth.session?.id ?? null,
       token_id: auth.token ? `a${auth.token.id}` : null,
       scopes: [...auth.scopes].sort(),
@@ -103,26 +103,36 @@ export function hubRoutes(ctx: HubContext): Router {
     const auth = caller(ctx, req, res);
     needScope(auth, ['proxy']);
     const page = pageOf(req);
-    const routes = ctx.routes.list();
-    const entry = (route: (typeof routes)[number]) => [
-      route.prefix.replace(/\/$/, ''),
+    const hubEntry: [string, unknown] = [
+      '/',
+      {
+        routespec: '/',
+        target: `http://${ctx.config.ip}:${ctx.config.port}`,
+        data: { hub: true, last_activity: new Date().toISOString() },
+      },
+    ];
+    const userEntries = ctx.routes.list().map((route): [string, unknown] => [
+      route.prefix,
       {
         routespec: route.prefix,
         target: route.target,
-        data: { user: route.user, server_name: route.server, jupyterhub: true },
+        data: { user: route.user, server_name: route.server, last_activity: route.lastActivity ?? null },
       },
-    ];
-    const slice = routes.slice(page.offset, page.offset + page.limit);
+    ]);
+    const all = [hubEntry, ...userEntries];
+    const slice = Object.fromEntries(all.slice(page.offset, page.offset + page.limit));
     if (page.paginated) {
-      res.type('application/jupyterhub-pagination+json').send(
-        JSON.stringify({
-          items: Object.fromEntries(slice.map(entry)),
-          _pagination: { offset: page.offset, limit: page.limit, total: routes.length, next: null },
-        }),
-      );
+      res
+        .type('application/jupyterhub-pagination+json')
+        .send(
+          JSON.stringify({
+            items: slice,
+            _pagination: { offset: page.offset, limit: page.limit, total: all.length, next: null },
+          }),
+        );
       return;
     }
-    res.json(Object.fromEntries(slice.map(entry)));
+    res.json(slice);
   });
 
   r.post('/hub/api/proxy', async (req, res) => {

@@ -9,8 +9,8 @@ const pendingOf = (s: ServerRow | undefined) =>
 export const isActive = (s: ServerRow | undefined) =>
   !!s && (s.status === 'running' || s.status === 'spawning' || s.status === 'stopping');
 
-/** JupyterHub's server model (hub-protocol.md §2.3). */
-export function serverModel(user: UserRow, s: ServerRow) {
+/** JupyterHub's server model (hub-protocol.md §2.3); `state` only for callers with admin:server_state. */
+export function serverModel(user: UserRow, s: ServerRow, withState = false) {
   const prefix = serverPrefix(user.name, s.name);
   const progressPath = s.name ? `servers/${encodeURIComponent(s.name)}` : 'server';
   return {
@@ -26,6 +26,9 @@ export function serverModel(user: UserRow, s: ServerRow) {
     progress_url: `/hub/api/users/${encodeURIComponent(user.name)}/${progressPath}/progress`,
     full_url: null,
     full_progress_url: null,
+    ...(withState
+      ? { state: s.container_id ? { object_id: s.container_id, object_name: s.container_name } : {} }
+      : {}),
   };
 }
 
@@ -42,6 +45,7 @@ const USER_FIELDS: Record<string, string[]> = {
 
 export interface UserModelOptions {
   includeStopped?: boolean;
+  withState?: boolean;
 }
 
 /** The full user model; `servers` lists active servers unless stopped ones are asked for. */
@@ -60,7 +64,9 @@ export function userModel(ctx: HubContext, user: UserRow, o: UserModelOptions = 
     last_activity: user.last_activity,
     auth_state: null,
     servers: Object.fromEntries(
-      servers.filter((s) => o.includeStopped || isActive(s)).map((s) => [s.name, serverModel(user, s)]),
+      servers
+        .filter((s) => o.includeStopped || isActive(s))
+        .map((s) => [s.name, serverModel(user, s, o.withState)]),
     ),
   };
 }
@@ -78,7 +84,8 @@ export function visibleUserModel(
     if (check(auth.parsed, scope, target) === 'yes') fields.forEach((f) => allowed.add(f));
   }
   if (allowed.size === 0) return undefined;
-  const full = userModel(ctx, user, o);
+  const withState = check(auth.parsed, 'admin:server_state', target) === 'yes';
+  const full = userModel(ctx, user, { ...o, withState });
   return Object.fromEntries(Object.entries(full).filter(([k]) => allowed.has(k)));
 }
 

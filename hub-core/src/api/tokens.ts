@@ -109,7 +109,7 @@ export function tokenRoutes(ctx: HubContext): Router {
     });
     if (beyond.length) {
       throw new HubError(
-        403,
+        400,
         'scope-too-broad',
         `Not assigning requested scopes ${beyond.sort().join(', ')}: they are not held by ${beyond.length && auth.user.id !== user.id ? `both ${auth.user.name} and ${user.name}` : user.name}.`,
       );

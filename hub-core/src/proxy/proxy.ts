@@ -63,6 +63,7 @@ export function createProxy(opts: ProxyOptions): {
     request(req, res) {
       const route = opts.routes.lookup(req.url ?? '/');
       if (!route) return opts.hub(req, res);
+      route.lastActivity = new Date().toISOString();
       stripHubCookies(req);
       proxy.web(req, res, { target: route.target }, (err: Error) => {
         const error = describeError(err);
@@ -78,6 +79,7 @@ export function createProxy(opts: ProxyOptions): {
         socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
         return;
       }
+      route.lastActivity = new Date().toISOString();
       stripHubCookies(req);
       proxy.ws(req, socket, head, { target: route.target }, (err: Error) => {
         opts.onTargetError(route, describeError(err));

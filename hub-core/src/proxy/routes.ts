@@ -24,6 +24,8 @@ export interface Route {
   target: string;
   user: string;
   server: string;
+  /** When the last request went through this route (ISO time). */
+  lastActivity?: string;
 }
 
 /** Routes by path prefix (`/user/alice/`), longest prefix wins, matched on whole segments. */
