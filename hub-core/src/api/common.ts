@@ -14,9 +14,9 @@ export function caller(ctx: HubContext, req: Request, res: Response): Auth {
   const auth = authOf(res);
   if (!auth) {
     throw new HubError(
-      403,
+      401,
       'no-credentials',
-      'Forbidden: this call needs a token ("Authorization: token <token>") or a signed-in browser.',
+      'This call needs credentials: send "Authorization: token <token>" (or "Authorization: Bearer <token>"), or sign in with a browser.',
     );
   }
   checkXsrf(ctx, req, auth);
@@ -43,7 +43,13 @@ export function needScope(auth: Auth, scopes: string[], target: Target = {}): vo
     if (verdict === 'yes') return;
     if (verdict === 'filtered') filtered = true;
   }
-  if (filtered) throw new HubError(404, 'no-access', 'No access to resources or resources not found');
+  if (filtered) {
+    throw new HubError(
+      404,
+      'no-access',
+      `No access to resources or resources not found (this needs any of [${scopes.join(', ')}] on it)`,
+    );
+  }
   throw new HubError(
     403,
     'missing-scope',

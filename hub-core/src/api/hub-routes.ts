@@ -122,14 +122,12 @@ export function hubRoutes(ctx: HubContext): Router {
     const all = [hubEntry, ...userEntries];
     const slice = Object.fromEntries(all.slice(page.offset, page.offset + page.limit));
     if (page.paginated) {
-      res
-        .type('application/jupyterhub-pagination+json')
-        .send(
-          JSON.stringify({
-            items: slice,
-            _pagination: { offset: page.offset, limit: page.limit, total: all.length, next: null },
-          }),
-        );
+      res.type('application/jupyterhub-pagination+json').send(
+        JSON.stringify({
+          items: slice,
+          _pagination: { offset: page.offset, limit: page.limit, total: all.length, next: null },
+        }),
+      );
       return;
     }
     res.json(slice);
