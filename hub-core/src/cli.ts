@@ -1,17 +1,25 @@
-import { parseArgs } from 'node:util';
 import { loadConfig } from './config/load.js';
-import { describeError, isHubError } from './errors.js';
+import { tokenCommand, userCommand } from './cli-admin.js';
+import type { HubConfig } from './config/schema.js';
+import { HubError, describeError, isHubError } from './errors.js';
 import { createHub } from './hub.js';
 
-const USAGE = `Usage: teamhub serve [options]
+const USAGE = `Usage: teamhub <command> [options]
 
-Runs the hub headless: open the printed URL in a browser.
+Commands:
+  serve                     run the hub headless; open the printed URL in a browser
+  token <user> [--note TEXT] [--expires-in SECONDS] [--scopes a,b]
+                            print a new API token for a user (like \`jupyterhub token\`)
+  user list                 list users
+  user add|remove|admin|unadmin NAME...
+                            manage users (remove stops their servers; their files stay)
 
-Options:
+Options (every command):
   --config FILE     JSON settings file (env: TEAMHUB_CONFIG)
+  --data-dir DIR    where the database and secrets live (env: TEAMHUB_DATA_DIR)
+Options (serve):
   --port N          port of the hub's web address, default 8000 (env: TEAMHUB_PORT)
   --ip ADDR         address to listen on, default 127.0.0.1 (env: TEAMHUB_IP)
-  --data-dir DIR    where the database and secrets live (env: TEAMHUB_DATA_DIR)
   -h, --help        show this help
 
 Every setting and its environment variable: docs/configuration.md`;
@@ -23,38 +31,49 @@ function fail(err: unknown): never {
   } else {
     process.stderr.write(`teamhub: ${describeError(err)}\n`);
   }
-  process.exit(1);
+  // 2 = the command line was wrong (as with parseArgs), 1 = anything else.
+  process.exit(isHubError(err) && err.status === 2 ? 2 : 1);
+}
+
+/** Splits the common flags (--config, --data-dir, and for serve --port/--ip) from the command's own. */
+function commonFlags(
+  args: string[],
+  withListen: boolean,
+): { config: HubConfig; rest: string[]; help: boolean } {
+  const names = ['--config', '--data-dir', ...(withListen ? ['--port', '--ip'] : [])];
+  const taken: Record<string, string> = {};
+  const rest: string[] = [];
+  let help = false;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] as string;
+    const [flag, inline] = a.includes('=')
+      ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]
+      : [a, undefined];
+    if (a === '-h' || a === '--help') help = true;
+    else if (names.includes(flag)) {
+      const value = inline ?? args[++i];
+      if (value === undefined) throw new HubError(2, 'usage', `${flag} needs a value.`);
+      taken[flag] = value;
+    } else rest.push(a);
+  }
+  const port = taken['--port'];
+  const flags: Record<string, unknown> = {
+    ip: taken['--ip'],
+    port: port !== undefined && /^\d+$/.test(port) ? Number(port) : port,
+    dataDir: taken['--data-dir'],
+  };
+  const file = taken['--config'];
+  return { config: loadConfig({ ...(file ? { file } : {}), env: process.env, flags }), rest, help };
 }
 
 async function serve(args: string[]): Promise<void> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        config: { type: 'string' },
-        port: { type: 'string' },
-        ip: { type: 'string' },
-        'data-dir': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-    }));
-  } catch (err) {
-    process.stderr.write(`teamhub serve: ${(err as Error).message}\n\n${USAGE}\n`);
-    process.exit(2);
-  }
-  if (values.help) {
+  const { config, rest, help } = commonFlags(args, true);
+  if (help) {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
-  const port = values.port;
-  const flags: Record<string, unknown> = {
-    ip: values.ip,
-    port: port !== undefined && /^\d+$/.test(port) ? Number(port) : port,
-    dataDir: values['data-dir'],
-  };
-  const config = loadConfig({ ...(values.config ? { file: values.config } : {}), env: process.env, flags });
+  if (rest.length)
+    throw new HubError(2, 'usage', `teamhub serve does not take ${rest.join(' ')}; see teamhub --help.`);
   const hub = createHub(config);
   await hub.start();
   process.stdout.write(
@@ -79,6 +98,15 @@ export async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   try {
     if (command === 'serve') return await serve(rest);
+    const print = (line: string) => process.stdout.write(`${line}\n`);
+    if (command === 'token') {
+      const { config, rest: own } = commonFlags(rest, false);
+      return await tokenCommand(config, own, print);
+    }
+    if (command === 'user') {
+      const { config, rest: own } = commonFlags(rest, false);
+      return await userCommand(config, own, print);
+    }
     if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
       process.stdout.write(`${USAGE}\n`);
       return;

@@ -37,7 +37,7 @@ describe('F18: Authorization header forms', () => {
   );
 
   it('a custom "token" header or no header at all is 401 with the same advice', async () => {
-    for (const headers of [{ token: T }, {}]) {
+    for (const headers of [{ token: T }, {}] as Record<string, string>[]) {
       const res = await get(headers);
       expect(res.status).toBe(401);
       expect(((await res.json()) as { message: string }).message).toContain('Authorization: token <token>');

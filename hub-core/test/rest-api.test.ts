@@ -137,8 +137,11 @@ describe('tokens', () => {
     expect((await api('GET', '/hub/api/users/ann', { token })).status).toBe(200);
     expect((await api('GET', `/hub/api/users/ann/tokens/${id}`)).json).toHaveProperty('last_activity');
     expect(
-      ((await api('GET', `/hub/api/users/ann/tokens/${id}`)).json as { last_activity: string | null })
-        .last_activity,
+      (
+        (await api('GET', `/hub/api/users/ann/tokens/${id}`)).json as unknown as {
+          last_activity: string | null;
+        }
+      ).last_activity,
     ).not.toBeNull();
     for (const body of [
       { scopes: 'read:users' },

@@ -1,0 +1,135 @@
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { HubConfig } from './config/schema.js';
+import { HubError } from './errors.js';
+import { RouteTable } from './proxy/routes.js';
+import { scopeProblem } from './scopes.js';
+import { HubEvents } from './events.js';
+import { ServerManager } from './servers.js';
+import { DockerClient } from './spawner/docker-client.js';
+import { DockerSpawner } from './spawner/docker-spawner.js';
+import { openDatabase } from './store/database.js';
+import { Store } from './store/store.js';
+import { issueToken } from './tokens.js';
+
+/**
+ * `teamhub token` and `teamhub user …`: they work on the hub's data dir directly, so they work whether
+ * or not the hub is running (SQLite lets both use the file at once).
+ */
+function openStore(config: HubConfig): Store {
+  return new Store(openDatabase(path.join(config.dataDir, 'teamhub.sqlite')));
+}
+
+const normalize = (name: string) => name.trim().toLowerCase();
+
+export async function tokenCommand(
+  config: HubConfig,
+  args: string[],
+  out: (s: string) => void,
+): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: { note: { type: 'string' }, 'expires-in': { type: 'string' }, scopes: { type: 'string' } },
+    allowPositionals: true,
+    strict: true,
+  });
+  const [name, ...extra] = positionals;
+  if (!name || extra.length)
+    throw new HubError(
+      2,
+      'usage',
+      'Usage: teamhub token <user> [--note TEXT] [--expires-in SECONDS] [--scopes a,b,c]',
+    );
+  const expires = values['expires-in'];
+  if (expires !== undefined && !/^[1-9]\d*$/.test(expires)) {
+    throw new HubError(2, 'usage', `--expires-in must be a whole number of seconds, not "${expires}".`);
+  }
+  const scopes = values.scopes
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean) ?? ['inherit'];
+  for (const s of scopes) {
+    const problem = scopeProblem(s);
+    if (problem) throw new HubError(2, 'bad-scope', `Cannot use scope ${s}: ${problem}.`);
+  }
+  const store = openStore(config);
+  try {
+    const user = store.getUser(normalize(name));
+    if (!user)
+      throw new HubError(
+        1,
+        'no-user',
+        `No such user: ${normalize(name)} (add one with: teamhub user add ${normalize(name)}).`,
+      );
+    const { token } = issueToken(store, {
+      userId: user.id,
+      kind: 'api',
+      scopes,
+      note: values.note ?? 'Requested via teamhub token',
+      expiresInSeconds: expires ? Number(expires) : null,
+    });
+    out(token);
+  } finally {
+    store.db.close();
+  }
+}
+
+export async function userCommand(
+  config: HubConfig,
+  args: string[],
+  out: (s: string) => void,
+): Promise<void> {
+  const [action, ...names] = args;
+  const usage = 'Usage: teamhub user add|remove|admin|unadmin NAME... | teamhub user list';
+  const store = openStore(config);
+  try {
+    if (action === 'list') {
+      for (const u of store.listUsers()) {
+        const running = store
+          .serversOf(u.id)
+          .filter((s) => s.status === 'running')
+          .map((s) => s.name || 'default');
+        out(
+          `${u.name}${u.admin ? ' (admin)' : ''}${running.length ? `  running: ${running.join(', ')}` : ''}`,
+        );
+      }
+      return;
+    }
+    if (!['add', 'remove', 'admin', 'unadmin'].includes(action ?? '') || names.length === 0)
+      throw new HubError(2, 'usage', usage);
+    for (const raw of names) {
+      const name = normalize(raw);
+      if (!name || name.includes('/') || [...name].some((c) => c.charCodeAt(0) < 0x20)) {
+        throw new HubError(2, 'bad-name', `Invalid username: ${JSON.stringify(raw)}.`);
+      }
+      const user = store.getUser(name);
+      if (action === 'add') {
+        if (user) out(`${name} already exists`);
+        else out(`added ${store.ensureUser(name).name}`);
+        continue;
+      }
+      if (!user) throw new HubError(1, 'no-user', `No such user: ${name}.`);
+      if (action === 'admin' || action === 'unadmin') {
+        store.setAdmin(user.id, action === 'admin');
+        out(`${name} is ${action === 'admin' ? 'now an admin' : 'no longer an admin'}`);
+        continue;
+      }
+      // Stop the user's containers (the volume stays), then delete the user with tokens and sessions.
+      const docker = new DockerClient(config.docker.socketPath);
+      const manager = new ServerManager({
+        store,
+        events: new HubEvents(store),
+        routes: new RouteTable(),
+        spawner: new DockerSpawner(docker, config.docker),
+        config,
+        hubApiUrlForContainers: () =>
+          Promise.reject(new HubError(1, 'cli', 'not available from the command line')),
+        log: () => undefined,
+      });
+      await manager.removeUser(user);
+      out(`removed ${name} (their tokens are revoked; their files stay in the Docker volume)`);
+    }
+  } finally {
+    store.db.close();
+  }
+}
