@@ -1,9 +1,17 @@
-import type { Request, Response } from 'express';
+import express, { type Request, type Response } from 'express';
 import type { HubContext } from '../context.js';
 import { HubError } from '../errors.js';
 import { type Auth, authOf, checkXsrf } from '../http/auth-context.js';
 import { type Target, check } from '../scopes.js';
 import type { UserRow } from '../store/store.js';
+
+/**
+ * JSON bodies whatever the Content-Type says, as JupyterHub reads them: `curl -d '{...}'` sends
+ * application/x-www-form-urlencoded, and admin scripts rely on it working.
+ */
+export function jsonBody(limit: string) {
+  return express.json({ limit, strict: false, type: () => true });
+}
 
 export const PAGINATION_MEDIA_TYPE = 'application/jupyterhub-pagination+json';
 const DEFAULT_LIMIT = 50;

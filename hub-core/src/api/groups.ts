@@ -1,8 +1,8 @@
-import express, { type Request, Router } from 'express';
+import { type Request, Router } from 'express';
 import type { HubContext } from '../context.js';
 import { HubError } from '../errors.js';
 import type { GroupRow } from '../store/groups.js';
-import { bodyObject, caller, hasScope, needScope, pageOf, sendPage, validName } from './common.js';
+import { bodyObject, caller, hasScope, needScope, pageOf, sendPage, validName, jsonBody } from './common.js';
 import { groupModel } from './models.js';
 
 function findGroup(ctx: HubContext, name: string): GroupRow {
@@ -27,7 +27,7 @@ function userIds(ctx: HubContext, req: Request, required: boolean): number[] {
 
 export function groupRoutes(ctx: HubContext): Router {
   const r = Router();
-  const json = express.json({ limit: '1mb', strict: false });
+  const json = jsonBody('1mb');
 
   r.get('/hub/api/groups', (req, res) => {
     const auth = caller(ctx, req, res);

@@ -1,7 +1,7 @@
-import express, { Router } from 'express';
+import { Router } from 'express';
 import type { HubContext } from '../context.js';
 import { HubError } from '../errors.js';
-import { caller, bodyObject, findUser, needScope, pageOf, userTarget } from './common.js';
+import { caller, bodyObject, findUser, needScope, pageOf, userTarget, jsonBody } from './common.js';
 import { visibleUserModel } from './models.js';
 
 const PACKAGE_VERSION = '0.1.0';
@@ -9,7 +9,7 @@ const PACKAGE_VERSION = '0.1.0';
 /** Version, info, health, who-am-I, activity, proxy routes and shutdown. */
 export function hubRoutes(ctx: HubContext): Router {
   const r = Router();
-  const json = express.json({ limit: '1mb', strict: false });
+  const json = jsonBody('1mb');
 
   r.get(['/hub/api', '/hub/api/'], (_req, res) => {
     res.set('access-control-allow-origin', '*').json({ version: ctx.config.jupyterhubVersion });

@@ -1,10 +1,10 @@
-import express, { type Request, type Response, Router } from 'express';
+import { type Request, type Response, Router } from 'express';
 import type { HubContext } from '../context.js';
 import { HubError } from '../errors.js';
 import type { ProgressEvent } from '../events.js';
 import { serverPrefix } from '../spawner/names.js';
 import type { UserRow } from '../store/store.js';
-import { bodyObject, caller, findUser, needScope } from './common.js';
+import { bodyObject, caller, findUser, needScope, jsonBody } from './common.js';
 import { isActive } from './models.js';
 
 const SLOW_SPAWN_MS = 10_000;
@@ -42,7 +42,7 @@ function serverName(ctx: HubContext, req: Request, user: UserRow): string {
 
 export function serverRoutes(ctx: HubContext): Router {
   const r = Router();
-  const json = express.json({ limit: '1mb', strict: false });
+  const json = jsonBody('1mb');
 
   const start = async (req: Request, res: Response) => {
     const auth = caller(ctx, req, res);

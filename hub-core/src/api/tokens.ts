@@ -1,11 +1,11 @@
-import express, { Router } from 'express';
+import { Router } from 'express';
 import type { HubContext } from '../context.js';
 import { HubError } from '../errors.js';
 import { tokenScopes } from '../http/auth-context.js';
 import { expandScopes, parseScopes, check, scopeProblem, userScopes } from '../scopes.js';
 import type { TokenRow, UserRow } from '../store/store.js';
 import { issueToken } from '../tokens.js';
-import { bodyObject, caller, findUser, needScope, userTarget } from './common.js';
+import { bodyObject, caller, findUser, needScope, userTarget, jsonBody } from './common.js';
 import { tokenModel } from './models.js';
 
 const ROLE_SCOPES: Record<string, string[]> = {
@@ -24,7 +24,7 @@ function findTokenOf(ctx: HubContext, user: UserRow, id: string): TokenRow {
 
 export function tokenRoutes(ctx: HubContext): Router {
   const r = Router();
-  const json = express.json({ limit: '64kb', strict: false });
+  const json = jsonBody('64kb');
   const model = (t: TokenRow, owner: UserRow) => tokenModel(ctx, t, [...tokenScopes(ctx, t, owner)].sort());
 
   r.get('/hub/api/users/:name/tokens', (req, res) => {

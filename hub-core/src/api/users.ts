@@ -1,4 +1,4 @@
-import express, { Router } from 'express';
+import { Router } from 'express';
 import type { HubContext } from '../context.js';
 import { HubError } from '../errors.js';
 import type { UserRow } from '../store/store.js';
@@ -13,6 +13,7 @@ import {
   sendPage,
   userTarget,
   validName,
+  jsonBody,
 } from './common.js';
 import { isActive, userModel, visibleUserModel } from './models.js';
 
@@ -59,7 +60,7 @@ function compare(a: string | number | null, b: string | number | null): number {
 
 export function userRoutes(ctx: HubContext): Router {
   const r = Router();
-  const json = express.json({ limit: '1mb', strict: false });
+  const json = jsonBody('1mb');
   const includeStopped = (q: unknown) => q === '' || q === '1' || q === 'true';
 
   r.get('/hub/api/users', (req, res) => {
