@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { containerName } from '../hub-core/src/spawner/names.js';
-import { docker, removeUserResources, requireDockerAndImage } from './fixtures/docker.js';
+import { docker, removeHubResources, requireDockerAndImage } from './fixtures/docker.js';
 import { type TestHub, startTestHub, uniqueLogin } from './fixtures/test-hub.js';
 
 // F19: a valid token whose owner lacks the right gets a message naming the missing scope; the
@@ -28,7 +28,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await th?.stop();
-  await removeUserResources([alice, bob]);
+  await removeHubResources(th?.hub.hubId);
 });
 
 describe('F19: a token without the right', () => {
@@ -64,7 +64,7 @@ describe('F19: a token without the right', () => {
   });
 
   it("the server's own token is refused on admin endpoints and says what it is", async () => {
-    const info = await docker.getContainer(containerName(bob)).inspect();
+    const info = await docker.getContainer(containerName(th.prefix, bob)).inspect();
     const serverToken =
       info.Config.Env.find((e) => e.startsWith('JUPYTERHUB_API_TOKEN='))?.slice(
         'JUPYTERHUB_API_TOKEN='.length,

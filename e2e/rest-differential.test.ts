@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { removeUserResources, requireDockerAndImage } from './fixtures/docker.js';
+import { removeHubResources, requireDockerAndImage } from './fixtures/docker.js';
 import { type Shape, shapeDiff, shapeOf } from './fixtures/differential.js';
 import { RealJupyterHub } from './fixtures/jupyterhub3.js';
 import { type TestHub, startTestHub } from './fixtures/test-hub.js';
@@ -10,7 +10,6 @@ import { type TestHub, startTestHub } from './fixtures/test-hub.js';
 // the difference and its reason. A listed difference that no longer happens fails too.
 const ADMIN_TOKEN = 'admintoken-differential-0123456789';
 const PAGE = 'application/jupyterhub-pagination+json';
-const USERS = ['alice', 'bob', 'carol', 'dave'];
 
 type Who = 'admin' | 'alice' | 'none' | 'raw';
 interface Step {
@@ -442,7 +441,6 @@ let th: TestHub;
 
 beforeAll(async () => {
   await requireDockerAndImage();
-  await removeUserResources(USERS);
   jh = await new RealJupyterHub(ADMIN_TOKEN).start();
   th = await startTestHub({
     apiTokens: { [ADMIN_TOKEN]: 'admin' },
@@ -455,7 +453,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await th?.stop();
   await jh?.stop();
-  await removeUserResources(USERS);
+  await removeHubResources(th?.hub.hubId);
 });
 
 describe('REST API against JupyterHub 3.0', () => {

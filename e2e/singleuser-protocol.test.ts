@@ -3,7 +3,7 @@ import { containerName, volumeName } from '../hub-core/src/spawner/names.js';
 import {
   containerExists,
   docker,
-  removeUserResources,
+  removeHubResources,
   requireDockerAndImage,
   volumeExists,
 } from './fixtures/docker.js';
@@ -18,7 +18,6 @@ const CLIENT = { clientId: 'Ov23liProtocolTest', clientSecret: 'protocol-secret'
 const alice = uniqueLogin('alice');
 const frank = uniqueLogin('Frank-Dev');
 const grace = uniqueLogin('Grace');
-const hubUsers = [alice, frank, grace].map((u) => u.toLowerCase());
 
 let provider: GithubProvider;
 let th: TestHub;
@@ -38,7 +37,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await th?.stop();
   await provider?.stop();
-  await removeUserResources(hubUsers);
+  await removeHubResources(th?.hub.hubId);
 });
 
 async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, ms = 60_000): Promise<T> {
@@ -93,7 +92,7 @@ describe('jupyterhub-singleuser 3.0 against the hub', () => {
     expect(JSON.parse(oauthTokens[0]?.scopes ?? '[]')).toContain(`access:servers!server=${alice}/`);
 
     // The server's own token: it identifies its owner, and it is not an admin credential.
-    const info = await docker.getContainer(containerName(alice)).inspect();
+    const info = await docker.getContainer(containerName(th.prefix, alice)).inspect();
     const token = info.Config.Env.find((e) => e.startsWith('JUPYTERHUB_API_TOKEN='))?.split('=')[1];
     const me = await fetch(`${th.base}/hub/api/user`, { headers: { authorization: `token ${token}` } });
     expect(me.status).toBe(200);
@@ -113,8 +112,8 @@ describe('jupyterhub-singleuser 3.0 against the hub', () => {
       headers: { 'x-xsrftoken': xsrf },
     });
     expect(stop.status).toBe(204);
-    expect(await containerExists(containerName(alice))).toBe(false);
-    expect(await volumeExists(volumeName(alice))).toBe(true);
+    expect(await containerExists(containerName(th.prefix, alice))).toBe(false);
+    expect(await volumeExists(volumeName(th.prefix, alice))).toBe(true);
     const gone = await fetch(`${th.base}/hub/api/user`, { headers: { authorization: `token ${token}` } });
     expect(gone.status).toBe(403);
     const after = await client.request(`/user/${alice}/api/contents`);
@@ -137,7 +136,7 @@ describe('jupyterhub-singleuser 3.0 against the hub', () => {
         };
         return m.servers['']?.ready ? true : undefined;
       });
-      const info = await docker.getContainer(containerName(name)).inspect();
+      const info = await docker.getContainer(containerName(th.prefix, name)).inspect();
       expect(info.State.Running).toBe(true);
       expect(info.Config.User).toBe('jovyan');
       expect(info.Config.Env).toContain(`JUPYTERHUB_USER=${name}`);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { containerName } from '../hub-core/src/spawner/names.js';
-import { containerExists, removeUserResources, requireDockerAndImage } from './fixtures/docker.js';
+import { containerExists, removeHubResources, requireDockerAndImage } from './fixtures/docker.js';
 import { GithubProvider } from './fixtures/github-provider.js';
 import { Browserless } from './fixtures/http-client.js';
 import { signInBrowserless } from './fixtures/sign-in.js';
@@ -27,7 +27,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await th?.stop();
   await provider?.stop();
-  await removeUserResources([user]);
+  await removeHubResources(th?.hub.hubId);
 });
 
 describe('a server that exits while starting', () => {
@@ -54,7 +54,7 @@ describe('a server that exits while starting', () => {
       servers: Record<string, unknown>;
     };
     expect(model).toMatchObject({ server: null, pending: null, servers: {} });
-    expect(await containerExists(containerName(user))).toBe(false);
+    expect(await containerExists(containerName(th.prefix, user))).toBe(false);
 
     const home = await (await client.request('/hub/home')).text();
     expect(home).toContain('Your server failed to start');

@@ -5,7 +5,7 @@ import { containerName, volumeName } from '../hub-core/src/spawner/names.js';
 import { launchBrowser } from './fixtures/browser.js';
 import {
   containerExists,
-  removeUserResources,
+  removeHubResources,
   requireDockerAndImage,
   volumeExists,
 } from './fixtures/docker.js';
@@ -37,7 +37,7 @@ afterAll(async () => {
   await closeBrowser?.();
   await th?.stop();
   await provider?.stop();
-  await removeUserResources([user]);
+  await removeHubResources(th?.hub.hubId);
 });
 
 describe('walking skeleton in Chromium', () => {
@@ -63,8 +63,8 @@ describe('walking skeleton in Chromium', () => {
     expect(await hub.serverStatus()).toBe('running');
     await hub.stopServer();
     expect(await hub.serverStatus()).toBe('not running');
-    expect(await containerExists(containerName(user))).toBe(false);
-    expect(await volumeExists(volumeName(user))).toBe(true);
+    expect(await containerExists(containerName(th.prefix, user))).toBe(false);
+    expect(await volumeExists(volumeName(th.prefix, user))).toBe(true);
 
     await hub.startServerAndWait(user);
     const saved = await jupyter.getNotebookSource('e2e-check.ipynb');
@@ -72,6 +72,6 @@ describe('walking skeleton in Chromium', () => {
 
     await hub.goHome();
     await hub.stopServer();
-    expect(await containerExists(containerName(user))).toBe(false);
+    expect(await containerExists(containerName(th.prefix, user))).toBe(false);
   });
 });

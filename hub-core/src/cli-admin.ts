@@ -5,6 +5,7 @@ import { HubError } from './errors.js';
 import { RouteTable } from './proxy/routes.js';
 import { scopeProblem } from './scopes.js';
 import { HubEvents } from './events.js';
+import { loadHubState } from './hub-state.js';
 import { ServerManager } from './servers.js';
 import { DockerClient } from './spawner/docker-client.js';
 import { DockerSpawner } from './spawner/docker-spawner.js';
@@ -120,7 +121,7 @@ export async function userCommand(
         store,
         events: new HubEvents(store),
         routes: new RouteTable(),
-        spawner: new DockerSpawner(docker, config.docker),
+        spawner: new DockerSpawner(docker, config.docker, loadHubState(config.dataDir).hubId),
         config,
         hubApiUrlForContainers: () =>
           Promise.reject(new HubError(1, 'cli', 'not available from the command line')),

@@ -12,7 +12,10 @@ export interface ProgressEvent {
 
 /** In-process bus: spawn progress per server and the diagnostic event log, for pages, API streams and the UI. */
 export class HubEvents extends EventEmitter {
-  constructor(private readonly store: Store) {
+  constructor(
+    private readonly store: Store,
+    private readonly log?: (level: 'info' | 'warn' | 'error', msg: string) => void,
+  ) {
     super();
     this.setMaxListeners(0);
   }
@@ -20,6 +23,7 @@ export class HubEvents extends EventEmitter {
   /** Records an event in the store's event log (shown to admins) and tells live listeners. */
   record(e: Omit<EventRow, 'id' | 'ts'>): EventRow {
     const row = this.store.addEvent(e);
+    this.log?.(e.level, e.message);
     this.emit('event', row);
     return row;
   }

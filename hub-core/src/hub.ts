@@ -11,9 +11,10 @@ import { hubConnectCandidates } from './network.js';
 import { createProxy } from './proxy/proxy.js';
 import { RouteTable } from './proxy/routes.js';
 import { loadOrCreateSecrets } from './secrets.js';
+import { loadHubState, lockDataDir, prepareDataDir, saveHubState } from './hub-state.js';
 import { ServerManager } from './servers.js';
 import { Signer } from './signing.js';
-import { DockerClient, type DockerStatus } from './spawner/docker-client.js';
+import { DockerClient, type DockerStatus, watchContainerEvents } from './spawner/docker-client.js';
 import { DockerSpawner } from './spawner/docker-spawner.js';
 import { openDatabase } from './store/database.js';
 import { Store } from './store/store.js';
@@ -35,6 +36,8 @@ export interface Hub {
   stop(o?: { stopServers?: boolean }): Promise<void>;
   readonly urls: { public: string; internalApi: string | undefined };
   readonly context: HubContext;
+  /** Labels this hub's containers and volumes (org.teamhub.hub). */
+  readonly hubId: string;
 }
 
 const LEVELS: LogLevel[] = ['debug', 'info', 'warn', 'error'];
@@ -90,24 +93,18 @@ function loadConfigTokens(store: Store, tokens: Record<string, string>): void {
   }
 }
 
-/** Listens on the preferred port, or on a free one when it is taken. */
-async function listenPreferring(server: http.Server, port: number, ip: string): Promise<number> {
-  try {
-    return await listen(server, port, ip);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || port === 0) throw err;
-    return listen(server, 0, ip);
-  }
-}
-
 /** The composition root: secrets, store, auth, spawner, proxy, listeners, in that order. */
 export function createHub(config: HubConfig, options: HubOptions = {}): Hub {
   const log = options.logger ?? consoleLogger(config.logLevel);
+  prepareDataDir(config.dataDir);
   const secrets = loadOrCreateSecrets(config.dataDir);
+  const state = loadHubState(config.dataDir);
   const store = new Store(openDatabase(path.join(config.dataDir, 'teamhub.sqlite')));
-  const events = new HubEvents(store);
+  const events = new HubEvents(store, log);
   const docker = new DockerClient(config.docker.socketPath);
-  const spawner = new DockerSpawner(docker, config.docker);
+  const spawner = new DockerSpawner(docker, config.docker, state.hubId);
+  let unlock: (() => void) | undefined;
+  let stopWatching: (() => void) | undefined;
   const routes = new RouteTable();
 
   let github: GithubLogin | undefined;
@@ -126,6 +123,29 @@ export function createHub(config: HubConfig, options: HubOptions = {}): Hub {
   let internalStarting: Promise<string> | undefined;
 
   // Containers call the hub on the Docker network's host address, never on 0.0.0.0.
+  // The configured port, else the one used last time (containers that outlive a restart still call
+  // it), else any free port, remembered for next time.
+  async function listenInternal(ip: string): Promise<number> {
+    const wanted = [config.docker.internalPort, state.internalPort].filter(
+      (p): p is number => p !== undefined,
+    );
+    for (const port of [...new Set(wanted)]) {
+      try {
+        return await listen(internal, port, ip);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || port === 0) throw err;
+      }
+    }
+    const port = await listen(internal, 0, ip);
+    log(
+      'warn',
+      `port ${config.docker.internalPort} on ${ip} is taken; containers will call the hub on port ${port} (remembered for restarts)`,
+    );
+    state.internalPort = port;
+    saveHubState(config.dataDir, state);
+    return port;
+  }
+
   async function hubApiUrlForContainers(): Promise<string> {
     if (internalApi) return internalApi;
     internalStarting ??= (async () => {
@@ -137,7 +157,7 @@ export function createHub(config: HubConfig, options: HubOptions = {}): Hub {
       let bound: { ip: string; port: number } | undefined;
       for (const ip of candidates) {
         try {
-          bound = { ip, port: await listenPreferring(internal, config.docker.internalPort, ip) };
+          bound = { ip, port: await listenInternal(ip) };
           break;
         } catch (err) {
           tried.push(`${ip}:${config.docker.internalPort}: ${describeError(err)}`);
@@ -215,9 +235,17 @@ export function createHub(config: HubConfig, options: HubOptions = {}): Hub {
 
   const hub: Hub = {
     context,
+    hubId: state.hubId,
     onShutdownRequest: (l) => shutdownListeners.push(l),
     urls: { public: `http://${config.ip}:${config.port}/hub/`, internalApi: undefined },
     async start() {
+      unlock = lockDataDir(config.dataDir);
+      // Docker events make a container that dies outside the hub lose its route at once (its address
+      // may be handed to another user's container next).
+      stopWatching = watchContainerEvents(docker, state.hubId, (e) => {
+        if (e.action === 'die' || e.action === 'destroy')
+          void servers.containerGone(e.id, e.exitCode).catch(() => undefined);
+      });
       for (const name of config.auth.adminUsers) store.ensureUser(name.toLowerCase(), true);
       loadConfigTokens(store, config.apiTokens);
       try {
@@ -244,22 +272,26 @@ export function createHub(config: HubConfig, options: HubOptions = {}): Hub {
       }
       const status = await docker.status();
       if (status.ok) {
+        const apiUrl = await hubApiUrlForContainers().catch((err) => {
+          log('warn', describeError(err));
+          return undefined;
+        });
+        (hub.urls as { internalApi: string | undefined }).internalApi = apiUrl;
         await servers
-          .reconcile()
+          .reconcile(apiUrl)
           .catch((err) => log('warn', `reconciling with Docker failed: ${describeError(err)}`));
-        await hubApiUrlForContainers()
-          .then((url) => ((hub.urls as { internalApi: string | undefined }).internalApi = url))
-          .catch((err) => log('warn', describeError(err)));
       } else if (status.problem) {
         log('warn', `${status.problem.message} ${status.problem.fix ?? ''}`);
       }
       log('info', `TeamHub is running at ${hub.urls.public}`);
     },
     async stop(o = {}) {
+      stopWatching?.();
       if (o.stopServers ?? options.stopServersOnExit ?? true) await servers.stopAll();
       proxy.close();
       await Promise.all([closeServer(front), closeServer(internal)]);
       store.db.close();
+      unlock?.();
     },
   };
   return hub;

@@ -244,33 +244,71 @@ export class ServerManager {
     });
   }
 
-  /** After a proxy error: if the container is gone, forget the server so the user can start it again. */
+  /** After a proxy error: if the container is no longer running, handle it as gone. */
   async checkServer(user: UserRow, server = ''): Promise<void> {
     const row = this.d.store.getServer(user.id, server);
     if (!row || row.status !== 'running' || !row.container_id) return;
     const running = await this.d.spawner.isRunning(row.container_id).catch(() => true);
-    if (running) return;
-    const logs = await this.d.spawner.lastLogs(row.container_id);
+    if (!running) await this.containerGone(row.container_id);
+  }
+
+  /**
+   * A running server's container died or vanished outside the hub (Docker event or proxy error): the
+   * route goes at once — its address may soon belong to another container — and the user sees why.
+   */
+  async containerGone(containerId: string, exitCode?: number): Promise<void> {
+    const row = this.d.store.listServers().find((r) => r.container_id === containerId);
+    if (!row || row.status !== 'running') return;
+    const user = this.d.store.getUserById(row.user_id);
+    if (!user) return;
+    const prefix = serverPrefix(user.name, row.name);
+    this.d.routes.remove(prefix);
+    this.d.store.updateServer(row.id, { status: 'stopping' });
+    const logs = await this.d.spawner.lastLogs(containerId);
+    await this.d.spawner.stop(containerId).catch(() => undefined);
+    this.d.store.deleteOAuthClient(oauthClientId(user.name, row.name));
+    const why =
+      exitCode === undefined
+        ? 'its container was removed outside the hub'
+        : exitCode === 137
+          ? 'its container was killed (exit code 137: often out of memory)'
+          : `its container exited with code ${exitCode}`;
+    const message = `Your server stopped unexpectedly: ${why}.`;
+    this.d.store.updateServer(row.id, {
+      status: 'failed',
+      url: null,
+      container_id: null,
+      started: null,
+      failure: {
+        message,
+        reason: 'server-vanished',
+        evidence: logs,
+        ...(exitCode !== undefined ? { exitCode } : {}),
+        at: now(),
+      },
+    });
     this.d.events.record({
       level: 'warn',
       kind: 'server-vanished',
       user_name: user.name,
-      message: `${user.name}'s server stopped outside the hub; its route was removed.`,
-      details: { evidence: logs },
+      message: `${user.name}'s server at ${prefix} stopped outside the hub: ${why}; its route was removed.`,
+      details: { evidence: logs, exitCode: exitCode ?? null },
     });
-    await this.stop(user, server);
   }
 
-  /** On hub start: running servers get their routes back; vanished ones are marked stopped. */
-  async reconcile(): Promise<void> {
+  /**
+   * On hub start: running servers get their routes back; vanished ones are marked stopped; ones
+   * created with another hub address (the internal port changed) are stopped, as they cannot reach us.
+   */
+  async reconcile(apiUrl?: string): Promise<void> {
     for (const row of this.d.store.listServers()) {
       if (row.status === 'stopped' || row.status === 'failed') continue;
       const user = this.d.store.getUserById(row.user_id);
       if (!user) continue;
-      const alive = row.container_id
-        ? await this.d.spawner.isRunning(row.container_id).catch(() => false)
-        : false;
-      if (alive && row.url && row.status === 'running') {
+      const id = row.container_id;
+      const alive = id ? await this.d.spawner.isRunning(id).catch(() => false) : false;
+      const theirUrl = alive && id && apiUrl ? await this.d.spawner.apiUrlOf(id) : apiUrl;
+      if (alive && row.url && row.status === 'running' && theirUrl === apiUrl) {
         this.d.routes.add({
           prefix: serverPrefix(user.name, row.name),
           target: row.url,
@@ -278,16 +316,20 @@ export class ServerManager {
           server: row.name,
         });
         this.d.log(`${user.name}'s server is still running; route restored`);
-      } else {
-        if (row.container_id) await this.d.spawner.stop(row.container_id).catch(() => undefined);
-        this.d.store.deleteOAuthClient(oauthClientId(user.name, row.name));
-        this.d.store.updateServer(row.id, {
-          status: 'stopped',
-          url: null,
-          container_id: null,
-          started: null,
+        continue;
+      }
+      if (alive && theirUrl !== apiUrl) {
+        this.d.events.record({
+          level: 'warn',
+          kind: 'server-stale-address',
+          user_name: user.name,
+          message: `${user.name}'s server was stopped: it was started for the hub at ${theirUrl}, and the hub is now at ${apiUrl}. Start it again.`,
+          details: {},
         });
       }
+      if (id) await this.d.spawner.stop(id).catch(() => undefined);
+      this.d.store.deleteOAuthClient(oauthClientId(user.name, row.name));
+      this.d.store.updateServer(row.id, { status: 'stopped', url: null, container_id: null, started: null });
     }
   }
 

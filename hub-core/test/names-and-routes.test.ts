@@ -20,9 +20,10 @@ describe('docker names', () => {
       'zoë',
       'a'.repeat(80),
     ];
-    const escaped = names.map((n) => containerName(n));
+    const escaped = names.map((n) => containerName('teamhub', n));
     expect(new Set(escaped).size).toBe(names.length);
-    for (const n of [...escaped, ...names.map(volumeName)]) expect(n).toMatch(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/);
+    for (const n of [...escaped, ...names.map((n) => volumeName('teamhub', n))])
+      expect(n).toMatch(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/);
   });
 
   it('build JupyterHub-style prefixes', () => {

@@ -107,6 +107,13 @@ export const configSchema = z
           .default('teamhub/singleuser:bookworm')
           .describe('Single-user image; any JupyterHub single-user image works.'),
         network: z.string().min(1).default('bridge').describe('Docker network the user containers join.'),
+        namePrefix: z
+          .string()
+          .regex(/^[a-z0-9][a-z0-9_.-]{0,39}$/, {
+            message: 'expected lower-case letters, digits, ".", "_" or "-" (at most 40)',
+          })
+          .default('teamhub')
+          .describe('Start of container and volume names: <prefix>-<user>, <prefix>-user-<user>.'),
         homeMount: z
           .string()
           .regex(/^\//, { message: 'expected an absolute path inside the container' })

@@ -38,6 +38,8 @@ export function createHubApp(ctx: HubContext): express.Express {
   app.use('/hub/api', (req, res, next) => {
     // The version probe stays public even with a bad Authorization header.
     if (req.path === '/' || req.path === '') return next();
+    // The OAuth token endpoint authenticates clients itself (form fields or HTTP Basic).
+    if (req.path === '/oauth2/token') return next();
     res.locals.auth = resolveAuth(ctx, req);
     next();
   });

@@ -105,8 +105,10 @@ export function checkXsrf(ctx: HubContext, req: Request, auth: Auth): void {
   const given =
     req.get('x-xsrftoken') ?? req.get('x-csrftoken') ?? (typeof body?._xsrf === 'string' ? body._xsrf : '');
   const expected = xsrfToken(ctx, auth.session.id);
-  const ok =
-    given.length === expected.length && crypto.timingSafeEqual(Buffer.from(given), Buffer.from(expected));
+  // Compare bytes, not characters: a non-ASCII value of the right length must not crash the check.
+  const a = Buffer.from(given, 'utf8');
+  const b = Buffer.from(expected, 'utf8');
+  const ok = a.length === b.length && crypto.timingSafeEqual(a, b);
   if (!ok) {
     throw new HubError(
       403,

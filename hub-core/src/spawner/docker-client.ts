@@ -4,6 +4,7 @@ import { HubError, describeError } from '../errors.js';
 export const LABEL_MANAGED = 'org.teamhub.managed';
 export const LABEL_USER = 'org.teamhub.user';
 export const LABEL_SERVER = 'org.teamhub.server';
+export const LABEL_HUB = 'org.teamhub.hub';
 
 /** Turns a failure to talk to the engine into the sentence a person needs (F08). */
 export function dockerUnreachable(socketPath: string, err: unknown): HubError {
@@ -102,4 +103,79 @@ export function demuxLogs(buf: Buffer): string {
     i += 8 + size;
   }
   return Buffer.concat(parts).toString('utf8');
+}
+
+export interface ContainerEvent {
+  id: string;
+  action: string;
+  exitCode?: number;
+}
+
+/**
+ * Follows the engine's container events for one hub's containers (by label), reconnecting with
+ * backoff when the stream ends; returns a function that stops watching.
+ */
+export function watchContainerEvents(
+  client: DockerClient,
+  hubId: string,
+  onEvent: (e: ContainerEvent) => void,
+): () => void {
+  let stopped = false;
+  let stream: NodeJS.ReadableStream | undefined;
+  let delay = 1000;
+  let timer: NodeJS.Timeout | undefined;
+  const connect = async () => {
+    if (stopped) return;
+    try {
+      stream = (await client.api.getEvents({
+        filters: { type: ['container'], event: ['die', 'destroy', 'oom'], label: [`${LABEL_HUB}=${hubId}`] },
+      })) as NodeJS.ReadableStream;
+      delay = 1000;
+      let buffered = '';
+      stream.on('data', (chunk: Buffer) => {
+        buffered += chunk.toString('utf8');
+        let nl: number;
+        while ((nl = buffered.indexOf('\n')) >= 0) {
+          const line = buffered.slice(0, nl).trim();
+          buffered = buffered.slice(nl + 1);
+          if (!line) continue;
+          try {
+            const e = JSON.parse(line) as {
+              id?: string;
+              Action?: string;
+              Actor?: { Attributes?: Record<string, string> };
+            };
+            const code = e.Actor?.Attributes?.exitCode;
+            if (e.id && e.Action)
+              onEvent({
+                id: e.id,
+                action: e.Action,
+                ...(code !== undefined ? { exitCode: Number(code) } : {}),
+              });
+          } catch {
+            // a partial or foreign line: skip it
+          }
+        }
+      });
+      stream.on('end', retry);
+      stream.on('error', retry);
+    } catch {
+      retry();
+    }
+  };
+  const retry = () => {
+    if (stopped || timer) return;
+    timer = setTimeout(() => {
+      timer = undefined;
+      void connect();
+    }, delay);
+    timer.unref();
+    delay = Math.min(delay * 2, 30_000);
+  };
+  void connect();
+  return () => {
+    stopped = true;
+    if (timer) clearTimeout(timer);
+    (stream as unknown as { destroy?: () => void } | undefined)?.destroy?.();
+  };
 }

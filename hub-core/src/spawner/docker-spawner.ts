@@ -6,6 +6,7 @@ import { HubError, describeError } from '../errors.js';
 import { probeHttp } from '../http-probe.js';
 import {
   DockerClient,
+  LABEL_HUB,
   LABEL_MANAGED,
   LABEL_SERVER,
   LABEL_USER,
@@ -42,17 +43,24 @@ export class DockerSpawner {
   constructor(
     private readonly docker: DockerClient,
     private readonly cfg: HubConfig['docker'],
+    /** Labels every container and volume, so a hub only ever touches its own. */
+    private readonly hubId: string,
   ) {}
 
   async start(req: SpawnRequest): Promise<StartedServer> {
     await this.docker.ensureReachable();
     await this.ensureImage(req.onProgress);
-    const name = containerName(req.user, req.server);
+    const name = containerName(this.cfg.namePrefix, req.user, req.server);
     await this.removeStale(name);
     const volume = await this.ensureVolume(req.user);
     req.onProgress({ progress: 30, message: `Creating container ${name}` });
     const container = await this.create(name, volume, req);
-    await container.start();
+    try {
+      await container.start();
+    } catch (err) {
+      await this.stop(container.id).catch(() => undefined);
+      throw this.dockerError(`start the container ${name}`, err);
+    }
     req.onProgress({ progress: 50, message: 'Container started; waiting for Jupyter to answer' });
     const ip = await this.containerIp(container);
     const url = `http://${ip}:${CONTAINER_PORT}`;
@@ -83,6 +91,18 @@ export class DockerSpawner {
     } catch (err) {
       if (isStatus(err, 404)) return false;
       throw err;
+    }
+  }
+
+  /** The hub API URL a container was created with (to notice when the hub's address changed). */
+  async apiUrlOf(containerId: string): Promise<string | undefined> {
+    try {
+      const info = await this.docker.api.getContainer(containerId).inspect();
+      return info.Config.Env?.find((e) => e.startsWith('JUPYTERHUB_API_URL='))?.slice(
+        'JUPYTERHUB_API_URL='.length,
+      );
+    } catch {
+      return undefined;
     }
   }
 
@@ -143,12 +163,22 @@ export class DockerSpawner {
           },
         );
       }
+      if (c.Labels?.[LABEL_HUB] !== this.hubId) {
+        throw new HubError(
+          409,
+          'name-taken',
+          `The container ${name} belongs to another TeamHub on this Docker engine.`,
+          {
+            fix: 'Give each hub its own docker.namePrefix, or stop the other hub.',
+          },
+        );
+      }
       await this.stop(c.Id);
     }
   }
 
   private async ensureVolume(user: string): Promise<string> {
-    const name = volumeName(user);
+    const name = volumeName(this.cfg.namePrefix, user);
     try {
       await this.docker.api.getVolume(name).inspect();
     } catch (err) {
@@ -170,7 +200,12 @@ export class DockerSpawner {
         Image: this.cfg.image,
         ...(this.cfg.cmd ? { Cmd: this.cfg.cmd } : {}),
         Env: Object.entries(env).map(([k, v]) => `${k}=${v}`),
-        Labels: { [LABEL_MANAGED]: 'true', [LABEL_USER]: req.user, [LABEL_SERVER]: req.server },
+        Labels: {
+          [LABEL_MANAGED]: 'true',
+          [LABEL_USER]: req.user,
+          [LABEL_SERVER]: req.server,
+          [LABEL_HUB]: this.hubId,
+        },
         ExposedPorts: { [`${CONTAINER_PORT}/tcp`]: {} },
         HostConfig: {
           NetworkMode: this.cfg.network,
@@ -184,18 +219,45 @@ export class DockerSpawner {
     }
   }
 
+  // A container that already exited has no address: report the exit, with its logs, instead.
   private async containerIp(container: Docker.Container): Promise<string> {
     const info = await container.inspect();
+    if (!info.State.Running) throw await this.exited(container, info.State.ExitCode);
     const nets = info.NetworkSettings.Networks ?? {};
     const ip = nets[this.cfg.network]?.IPAddress || Object.values(nets).find((n) => n.IPAddress)?.IPAddress;
     if (!ip) {
+      await this.stop(container.id).catch(() => undefined);
       throw new HubError(
         502,
         'container-address',
-        `The container ${info.Name} has no address on ${this.cfg.network}.`,
+        `The container ${info.Name} has no address on the network ${this.cfg.network}.`,
+        {
+          fix: 'Check docker.network: the containers must join a network this machine can reach.',
+        },
       );
     }
     return ip;
+  }
+
+  /** The error for a container that stopped while starting: exit code, last logs; the container is removed. */
+  private async exited(container: Docker.Container, exitCode: number | undefined): Promise<HubError> {
+    const logs = await this.lastLogs(container.id);
+    await this.stop(container.id).catch(() => undefined);
+    const code = exitCode === 137 ? '137 (killed; often out of memory)' : String(exitCode);
+    return Object.assign(
+      new HubError(
+        502,
+        'container-exited',
+        exitCode === undefined
+          ? "The server's container disappeared while starting."
+          : `The server's container exited with code ${code} while starting.`,
+        {
+          evidence: logs,
+          fix: 'Read the last log lines below; they usually name the missing file, setting or module.',
+        },
+      ),
+      { exitCode },
+    );
   }
 
   /** Polls the server until it answers (< 500); a container that exits fails the spawn at once. */
@@ -208,25 +270,7 @@ export class DockerSpawner {
         if (isStatus(err, 404)) return undefined;
         throw err;
       });
-      if (!info || !info.State.Running) {
-        const exitCode = info?.State.ExitCode;
-        const logs = await this.lastLogs(container.id);
-        await this.stop(container.id).catch(() => undefined);
-        throw Object.assign(
-          new HubError(
-            502,
-            'container-exited',
-            info
-              ? `The server's container exited with code ${exitCode} while starting.`
-              : `The server's container disappeared while starting.`,
-            {
-              evidence: logs,
-              fix: 'Read the last log lines below; they usually name the missing file, setting or module.',
-            },
-          ),
-          { exitCode },
-        );
-      }
+      if (!info || !info.State.Running) throw await this.exited(container, info?.State.ExitCode);
       const r = await probeHttp(probeUrl, 2000);
       if (r.status !== undefined && r.status < 500) return;
       last = r.status !== undefined ? `HTTP ${r.status}` : (r.error ?? 'no answer');

@@ -13,14 +13,17 @@ export function escapeForDocker(name: string): string {
   return out;
 }
 
-export function containerName(user: string, server = ''): string {
-  const base = `teamhub-${escapeForDocker(user)}`;
+export function containerName(prefix: string, user: string, server = ''): string {
+  const base = `${prefix}-${escapeForDocker(user)}`;
   return server ? `${base}--${escapeForDocker(server)}` : base;
 }
 
-export function volumeName(user: string): string {
-  return `teamhub-user-${escapeForDocker(user)}`;
+export function volumeName(prefix: string, user: string): string {
+  return `${prefix}-user-${escapeForDocker(user)}`;
 }
+
+/** Docker rejects names past about 250 bytes (a volume's folder name); leave room for the prefix. */
+export const MAX_ESCAPED_NAME = 180;
 
 /** The URL path prefix of a user's server, as JupyterHub builds it (`/user/alice/`, `/user/alice/nb2/`). */
 export function serverPrefix(user: string, server = ''): string {
