@@ -63,3 +63,34 @@ describe('a server that exits while starting', () => {
     expect(home).toContain('id="retry-server"');
   });
 });
+
+describe('a container that exits at once', () => {
+  it('is reported with its exit code and output, every time, and not left behind', async () => {
+    const login = uniqueLogin('eve');
+    const quick = await startTestHub({
+      auth: { github: { ...CLIENT, url: provider.url, apiUrl: provider.apiUrl }, allowedUsers: [login] },
+      docker: { cmd: ['sh', '-c', 'echo "boom: missing thing" >&2; exit 3'] },
+    });
+    const saved = provider.options.callbackUrl;
+    provider.options.callbackUrl = `${quick.base}/hub/oauth_callback`;
+    try {
+      const client = new Browserless(quick.base);
+      const xsrf = await signInBrowserless(client, provider, login);
+      for (let i = 0; i < 3; i++) {
+        const res = await client.request(`/hub/api/users/${login}/server`, {
+          method: 'POST',
+          headers: { 'x-xsrftoken': xsrf },
+        });
+        expect(res.status).toBe(502);
+        expect(((await res.json()) as { message: string }).message).toContain('exited with code 3');
+        expect(await containerExists(containerName(quick.prefix, login))).toBe(false);
+      }
+      const home = await (await client.request('/hub/home')).text();
+      expect(home).toContain('boom: missing thing');
+    } finally {
+      provider.options.callbackUrl = saved;
+      await quick.stop();
+      await removeHubResources(quick.hub.hubId);
+    }
+  });
+});

@@ -196,3 +196,36 @@ describe('startup problems', () => {
     }
   });
 });
+
+describe('hostile input around sessions', () => {
+  it('a non-ASCII XSRF value of the right length is a 403, not a crash', async () => {
+    const client = new Browserless(th.base);
+    await signIn(client, 'alice');
+    const res = await client.request('/hub/stop', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `_xsrf=${encodeURIComponent('é'.repeat(43))}`,
+    });
+    expect(res.status).toBe(403);
+    expect(await res.text()).toContain('XSRF');
+  });
+
+  it('the OAuth token endpoint answers invalid_client to HTTP Basic with a wrong secret', async () => {
+    const res = await fetch(`${th.base}/hub/api/oauth2/token`, {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${Buffer.from('jupyterhub-user-alice:wrong').toString('base64')}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: 'grant_type=authorization_code&code=x&redirect_uri=%2Fuser%2Falice%2Foauth_callback',
+    });
+    expect(res.status).toBe(401);
+    expect(await res.json()).toEqual({ error: 'invalid_client' });
+  });
+
+  it('a second hub on the same data folder is refused with one sentence', async () => {
+    await expect(startTestHub({ dataDir: th.dataDir, docker: { socketPath: '/nonexistent/docker.sock' } })).rejects.toThrow(
+      `Another TeamHub (process ${process.pid}) is already using the data folder ${th.dataDir}.`,
+    );
+  });
+});

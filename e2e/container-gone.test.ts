@@ -1,0 +1,94 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { containerName } from '../hub-core/src/spawner/names.js';
+import { docker, removeHubResources, requireDockerAndImage } from './fixtures/docker.js';
+import { GithubProvider } from './fixtures/github-provider.js';
+import { Browserless } from './fixtures/http-client.js';
+import { signInBrowserless } from './fixtures/sign-in.js';
+import { type TestHub, startTestHub, uniqueLogin } from './fixtures/test-hub.js';
+
+// A container killed or exiting outside the hub: Docker events drop its route at once (its address
+// may go to another user's container next), and the user is told what happened.
+const CLIENT = { clientId: 'Ov23liGone', clientSecret: 'gone-secret' };
+const user = uniqueLogin('kim');
+let provider: GithubProvider;
+let th: TestHub;
+let client: Browserless;
+let xsrf: string;
+
+async function until<T>(what: string, fn: () => Promise<T | undefined>, ms: number): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function startServer(): Promise<void> {
+  const res = await client.request(`/hub/api/users/${user}/server`, {
+    method: 'POST',
+    headers: { 'x-xsrftoken': xsrf },
+  });
+  expect([201, 202]).toContain(res.status);
+  await until(
+    'the server',
+    async () => {
+      const m = (await (await client.request(`/hub/api/users/${user}`)).json()) as {
+        servers: Record<string, { ready: boolean }>;
+      };
+      return m.servers['']?.ready ? true : undefined;
+    },
+    60_000,
+  );
+}
+
+beforeAll(async () => {
+  await requireDockerAndImage();
+  provider = await new GithubProvider({ ...CLIENT, callbackUrl: 'later' }).start();
+  th = await startTestHub({
+    auth: { github: { ...CLIENT, url: provider.url, apiUrl: provider.apiUrl }, allowedUsers: [user] },
+  });
+  provider.options.callbackUrl = `${th.base}/hub/oauth_callback`;
+  client = new Browserless(th.base);
+  xsrf = await signInBrowserless(client, provider, user);
+});
+
+afterAll(async () => {
+  await th?.stop();
+  await provider?.stop();
+  await removeHubResources(th?.hub.hubId);
+});
+
+describe('a server whose container dies outside the hub', () => {
+  it('loses its route within seconds, says why (exit 137), and starts again cleanly', async () => {
+    await startServer();
+    await docker.getContainer(containerName(th.prefix, user)).kill();
+    const t0 = Date.now();
+    await until(
+      'the route to go',
+      async () => (th.hub.context.routes.lookup(`/user/${user}/`) ? undefined : true),
+      5_000,
+    );
+    expect(Date.now() - t0).toBeLessThan(5_000);
+
+    const api = await client.request(`/user/${user}/api/status`);
+    expect(api.status).toBe(404);
+    expect(await api.json()).toMatchObject({ status: 404 });
+    const model = (await (await client.request(`/hub/api/users/${user}`)).json()) as {
+      server: unknown;
+      servers: object;
+    };
+    expect(model).toMatchObject({ server: null, servers: {} });
+    const home = await (await client.request('/hub/home')).text();
+    expect(home).toContain('Your server stopped unexpectedly');
+    expect(home).toContain('137');
+
+    await startServer();
+    const again = await client.request(`/hub/api/users/${user}/server`, {
+      method: 'DELETE',
+      headers: { 'x-xsrftoken': xsrf },
+    });
+    expect(again.status).toBe(204);
+  });
+});
