@@ -12,6 +12,7 @@ import { DockerSpawner } from './spawner/docker-spawner.js';
 import { openDatabase } from './store/database.js';
 import { Store } from './store/store.js';
 import { issueToken } from './tokens.js';
+import { usernameProblem } from './usernames.js';
 
 /**
  * `teamhub token` and `teamhub user …`: they work on the hub's data dir directly, so they work whether
@@ -100,9 +101,10 @@ export async function userCommand(
       throw new HubError(2, 'usage', usage);
     for (const raw of names) {
       const name = normalize(raw);
-      if (!name || name.includes('/') || [...name].some((c) => c.charCodeAt(0) < 0x20)) {
-        throw new HubError(2, 'bad-name', `Invalid username: ${JSON.stringify(raw)}.`);
-      }
+      const problem = usernameProblem(name);
+      if (problem)
+        throw new HubError(2, 'bad-name', `Invalid username: ${JSON.stringify(raw)} (${problem}).`);
+
       const user = store.getUser(name);
       if (action === 'add') {
         if (user) out(`${name} already exists`);

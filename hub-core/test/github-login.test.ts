@@ -224,8 +224,45 @@ describe('hostile input around sessions', () => {
   });
 
   it('a second hub on the same data folder is refused with one sentence', async () => {
-    await expect(startTestHub({ dataDir: th.dataDir, docker: { socketPath: '/nonexistent/docker.sock' } })).rejects.toThrow(
+    await expect(
+      startTestHub({ dataDir: th.dataDir, docker: { socketPath: '/nonexistent/docker.sock' } }),
+    ).rejects.toThrow(
       `Another TeamHub (process ${process.pid}) is already using the data folder ${th.dataDir}.`,
     );
   });
+});
+
+describe('sign-in edge cases', () => {
+  it('starting at 127.0.0.1 moves the browser to the callback host first, so the state cookie is found', async () => {
+    const res = await fetch(`http://127.0.0.1:${th.port}/hub/oauth_login?next=%2Fhub%2Fhome`, {
+      redirect: 'manual',
+    });
+    expect(res.status).toBe(302);
+    expect(res.headers.get('location')).toBe(`${th.base}/hub/oauth_login?next=%2Fhub%2Fhome`);
+    expect(res.headers.get('set-cookie')).toBeNull();
+  });
+
+  it('a callback with an unexpected iss, or repeated parameters, is a 400', async () => {
+    const client = new Browserless(th.base);
+    const start = await client.request('/hub/oauth_login');
+    const callback = new URL(provider.approve(start.headers.get('location') ?? ''));
+    callback.searchParams.set('iss', 'http://evil.invalid');
+    const iss = await client.request(callback.href);
+    expect(iss.status).toBe(400);
+    expect(client.cookie('teamhub-session')).toBeUndefined();
+    const dup = await client.request(`/hub/oauth_callback?code=a&code=b&state=s`);
+    expect(dup.status).toBe(400);
+    expect(await dup.text()).toContain('more than one &quot;code&quot; parameter');
+  });
+
+  it.each(['..', '-x', 'a'.repeat(101), 'a b', '<script>'])(
+    'refuses the provider login %j with a 403 naming it',
+    async (login) => {
+      const client = new Browserless(th.base);
+      const res = await signIn(client, login);
+      expect(res.status).toBe(403);
+      expect(await res.text()).toContain('which this hub cannot use');
+      expect(th.hub.context.store.getUser(login.toLowerCase())).toBeUndefined();
+    },
+  );
 });

@@ -4,6 +4,7 @@ import { HubError } from '../errors.js';
 import { type Auth, authOf, checkXsrf } from '../http/auth-context.js';
 import { type Target, check } from '../scopes.js';
 import type { UserRow } from '../store/store.js';
+import { usernameProblem } from '../usernames.js';
 
 /**
  * JSON bodies whatever the Content-Type says, as JupyterHub reads them: `curl -d '{...}'` sends
@@ -139,22 +140,13 @@ export function sendPage(req: Request, res: Response, items: unknown[], total: n
     .send(JSON.stringify({ items, _pagination: { offset: page.offset, limit: page.limit, total, next } }));
 }
 
-/** Checks that a name can be a user or group name: not empty, no slash, no control characters. */
+/** Checks that a name can be a user or group name, else a 400 saying why. */
 export function validName(name: unknown, what: string): string {
-  if (typeof name !== 'string') throw new HubError(400, 'bad-name', `${what} must be a string.`);
+  if (typeof name !== 'string')
+    throw new HubError(400, 'bad-name', `Invalid ${what}: ${JSON.stringify(name)} (expected a string).`);
   const trimmed = name.trim();
-  if (
-    !trimmed ||
-    trimmed.length > 255 ||
-    trimmed.includes('/') ||
-    [...trimmed].some((c) => c.charCodeAt(0) < 0x20)
-  ) {
-    throw new HubError(
-      400,
-      'bad-name',
-      `Invalid ${what}: ${JSON.stringify(name)} (1–255 characters, no "/", no control characters).`,
-    );
-  }
+  const problem = usernameProblem(trimmed);
+  if (problem) throw new HubError(400, 'bad-name', `Invalid ${what}: ${JSON.stringify(name)} (${problem}).`);
   return trimmed;
 }
 

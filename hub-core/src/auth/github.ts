@@ -77,13 +77,32 @@ export class GithubLogin {
     const providerCode = providerErrorCode(err);
     if (providerCode) {
       const description = providerErrorDescription(err);
+      const fixes: Record<string, string> = {
+        incorrect_client_credentials:
+          'Check auth.github.clientSecret: it must be the current secret of the GitHub OAuth app.',
+        redirect_uri_mismatch: `Set the "Authorization callback URL" of the GitHub OAuth app to exactly ${this.callbackUrl}`,
+        bad_verification_code: 'Try signing in again; the code GitHub sent is used up or expired.',
+      };
       return new HubError(
         400,
         'oauth-provider-error',
         `GitHub refused the sign-in code (${providerCode}${description ? `: ${description}` : ''}).`,
         {
           evidence: [`POST ${this.tokenUrl} answered error=${providerCode}`],
-          fix: 'Try signing in again; if it keeps failing, check the client secret of the GitHub OAuth app.',
+          fix:
+            fixes[providerCode] ??
+            'Try signing in again; if it keeps failing, check the GitHub OAuth app settings.',
+        },
+      );
+    }
+    // openid-client rejects a malformed or unexpected callback (e.g. a foreign `iss`) before any network call.
+    if (!isNetworkError(err)) {
+      return new HubError(
+        400,
+        'oauth-bad-response',
+        `GitHub sign-in failed: the sign-in response was not valid (${(err as Error).message}).`,
+        {
+          fix: 'Start again from the sign-in page.',
         },
       );
     }
@@ -155,4 +174,17 @@ function providerErrorCode(err: unknown): string | undefined {
 function providerErrorDescription(err: unknown): string | undefined {
   const d = providerBody(err)?.error_description;
   return typeof d === 'string' ? d : undefined;
+}
+
+/** True when an error came from the connection (refused, closed, timed out), not from the protocol. */
+function isNetworkError(err: unknown): boolean {
+  let node: unknown = err;
+  for (let depth = 0; depth < 6 && node && typeof node === 'object'; depth++) {
+    const n = node as { name?: string; message?: string; code?: string; cause?: unknown };
+    if (n.name === 'TimeoutError' || n.name === 'AbortError' || n.message === 'fetch failed') return true;
+    if (typeof n.code === 'string' && /^(E[A-Z]+|UND_ERR)/.test(n.code) && n.code !== 'ERR_INVALID_URL')
+      return true;
+    node = n.cause;
+  }
+  return false;
 }

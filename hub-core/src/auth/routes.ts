@@ -7,6 +7,7 @@ import { safeNext } from '../http/next-url.js';
 import { loginPage, problemPage } from '../pages/pages.js';
 import { now } from '../store/store.js';
 import { randomId } from '../tokens.js';
+import { GITHUB_LOGIN, usernameProblem } from '../usernames.js';
 import { decideAllow, normalizeUsername } from './allow.js';
 
 interface LoginState {
@@ -42,6 +43,13 @@ export function authRoutes(ctx: HubContext): Router {
         ctx.githubProblem ?? 'GitHub sign-in is not configured.',
       );
     }
+    // The state cookie must be set on the host GitHub will send the browser back to (the callback's),
+    // or the callback finds no sign-in in progress: open 127.0.0.1 and the callback says localhost.
+    const callback = new URL(ctx.github.callbackUrl);
+    if (req.get('host') && req.get('host') !== callback.host) {
+      const again = new URL(req.originalUrl, callback.origin);
+      return res.redirect(302, again.href);
+    }
     const start = await ctx.github.start();
     const state: LoginState = {
       state: start.state,
@@ -61,6 +69,18 @@ export function authRoutes(ctx: HubContext): Router {
   r.get('/hub/oauth_callback', async (req, res) => {
     const q = req.query as Record<string, unknown>;
     const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+    for (const key of ['code', 'state', 'error']) {
+      if (Array.isArray(q[key])) {
+        throw new HubError(
+          400,
+          'oauth-repeated-param',
+          `GitHub sign-in failed: the callback has more than one "${key}" parameter.`,
+          {
+            fix: 'Start again from the sign-in page.',
+          },
+        );
+      }
+    }
     const github = ctx.github;
     appendSetCookie(res, clearState);
     const failLogin = (err: HubError) => {
@@ -139,6 +159,21 @@ export function authRoutes(ctx: HubContext): Router {
         isHubError(err)
           ? err
           : new HubError(502, 'oauth-failed', `GitHub sign-in failed: ${describeError(err)}.`),
+      );
+    }
+    const badLogin = GITHUB_LOGIN.test(identity.login)
+      ? usernameProblem(normalizeUsername(identity.login))
+      : 'it is not a GitHub login (letters, digits, "-", "_" and ".", starting with a letter or digit)';
+    if (badLogin) {
+      throw failLogin(
+        new HubError(
+          403,
+          'oauth-bad-login',
+          `GitHub answered with the login ${JSON.stringify(identity.login)}, which this hub cannot use: ${badLogin}.`,
+          {
+            fix: 'Check auth.github.url and auth.github.apiUrl: they must point at GitHub (or GitHub Enterprise).',
+          },
+        ),
       );
     }
     const name = normalizeUsername(identity.login);
