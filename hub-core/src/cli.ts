@@ -1,4 +1,4 @@
-import { loadConfig } from './config/load.js';
+import { convertSettingText, loadConfig } from './config/load.js';
 import { tokenCommand, userCommand } from './cli-admin.js';
 import type { HubConfig } from './config/schema.js';
 import { HubError, describeError, isHubError } from './errors.js';
@@ -59,7 +59,7 @@ function commonFlags(
   const port = taken['--port'];
   const flags: Record<string, unknown> = {
     ip: taken['--ip'],
-    port: port !== undefined && /^\d+$/.test(port) ? Number(port) : port,
+    port: port === undefined ? undefined : convertSettingText(port, 'number'),
     dataDir: taken['--data-dir'],
   };
   const file = taken['--config'];

@@ -96,3 +96,50 @@ describe('config', () => {
     expect(parseSize('two')).toBeUndefined();
   });
 });
+
+describe('config: what the fresh-user trial found', () => {
+  const errorFor = (env: Record<string, string>) => errorOf(() => loadConfig({ env })).message;
+
+  it('numbers are plain decimals', () => {
+    expect(errorFor({ TEAMHUB_PORT: '0x1F40' })).toContain('port = "0x1F40"');
+    expect(errorFor({ TEAMHUB_PORT: '1e3' })).toContain('port = "1e3"');
+  });
+
+  it('checks addresses, image references and memory at start, not at the first spawn', () => {
+    expect(errorFor({ TEAMHUB_IP: 'not an ip' })).toContain('expected an IP address');
+    expect(errorFor({ TEAMHUB_HUB_CONNECT_IP: 'garbage' })).toContain('"auto" or an IP address');
+    expect(errorFor({ TEAMHUB_IMAGE: 'UPPER case' })).toContain('Docker image reference');
+    expect(errorFor({ TEAMHUB_MEM_LIMIT: '1K' })).toContain('at least 6M');
+    expect(errorFor({ TEAMHUB_MEM_LIMIT: '0' })).toContain('leave it out for no limit');
+    expect(
+      loadConfig({ env: { TEAMHUB_IMAGE: 'quay.io/jupyter/base-notebook:2025-01-01' } }).docker.image,
+    ).toBe('quay.io/jupyter/base-notebook:2025-01-01');
+  });
+
+  it('names a missing companion setting', () => {
+    expect(errorFor({ TEAMHUB_GITHUB_CLIENT_ID: 'Ov23liabc' })).toBe(
+      'Missing setting auth.github.clientSecret (needed when auth.github is set): expected string, received undefined.',
+    );
+  });
+
+  it('reads a file with a byte-order mark and refuses __proto__ keys', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cfg-'));
+    const bom = path.join(dir, 'bom.json');
+    fs.writeFileSync(bom, '\uFEFF{"port": 8123}');
+    expect(loadConfig({ file: bom, env: {} }).port).toBe(8123);
+    const proto = path.join(dir, 'proto.json');
+    fs.writeFileSync(proto, '{"__proto__": {"port": 1}}');
+    expect(errorOf(() => loadConfig({ file: proto, env: {} })).message).toContain('"__proto__"');
+    fs.rmSync(dir, { recursive: true });
+  });
+
+  it('rejects URLs with spaces', () => {
+    expect(
+      errorFor({
+        TEAMHUB_GITHUB_CLIENT_ID: 'a',
+        TEAMHUB_GITHUB_CLIENT_SECRET: 'b',
+        TEAMHUB_GITHUB_URL: 'https://x y',
+      }),
+    ).toContain('auth.github.url');
+  });
+});

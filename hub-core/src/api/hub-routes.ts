@@ -5,6 +5,7 @@ import { caller, bodyObject, findUser, needScope, pageOf, userTarget, jsonBody }
 import { visibleUserModel } from './models.js';
 
 const PACKAGE_VERSION = '0.1.0';
+const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/;
 
 /** Version, info, health, who-am-I, activity, proxy routes and shutdown. */
 export function hubRoutes(ctx: HubContext): Router {
@@ -59,16 +60,18 @@ export function hubRoutes(ctx: HubContext): Router {
       throw new HubError(400, 'bad-activity', 'Expected a JSON object with last_activity and/or servers.');
     }
     const parse = (v: unknown, what: string): string => {
-      const d = typeof v === 'string' ? new Date(v) : undefined;
-      if (!d || Number.isNaN(d.getTime()))
+      const d = typeof v === 'string' && ISO_8601.test(v) ? new Date(v) : undefined;
+      if (!d || Number.isNaN(d.getTime())) {
         throw new HubError(
           400,
           'bad-activity',
-          `${what} must be an ISO 8601 timestamp, not ${JSON.stringify(v)}.`,
+          `${what} must be an ISO 8601 timestamp such as 2026-01-31T12:00:00Z, not ${JSON.stringify(v)}.`,
         );
+      }
       if (d.getTime() > Date.now() + 59 * 60_000)
         throw new HubError(400, 'bad-activity', `${what} is in the future: ${String(v)}.`);
-      return d.toISOString();
+      // A clock slightly ahead must not pin last_activity in the future (activity only moves forward).
+      return new Date(Math.min(d.getTime(), Date.now())).toISOString();
     };
     const updates: { id: number; ts: string }[] = [];
     if (body.servers !== undefined) {
@@ -81,7 +84,10 @@ export function hubRoutes(ctx: HubContext): Router {
         const server = ctx.store.getServer(user.id, name);
         if (!server)
           throw new HubError(400, 'bad-activity', `No such server '${name}' for user ${user.name}`);
-        updates.push({ id: server.id, ts: parse(info?.last_activity, `servers.${name}.last_activity`) });
+        updates.push({
+          id: server.id,
+          ts: parse(info?.last_activity, `servers[${JSON.stringify(name)}].last_activity`),
+        });
       }
     }
     const userTs = body.last_activity ? parse(body.last_activity, 'last_activity') : undefined;

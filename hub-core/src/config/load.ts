@@ -72,7 +72,8 @@ function deepMerge(base: Raw, extra: Raw): Raw {
 function convert(value: string, kind: 'string' | 'number' | 'list' | 'boolean'): unknown {
   switch (kind) {
     case 'number':
-      return value.trim() !== '' && Number.isFinite(Number(value)) ? Number(value) : value;
+      // Plain decimal only: "0x1F40" or "1e3" stay text and are refused by name.
+      return /^-?\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : value;
     case 'list':
       return value
         .split(',')
@@ -104,8 +105,19 @@ function readFile(file: string): Raw {
   }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    // A byte-order mark (some Windows editors write one) is not part of the JSON.
+    parsed = JSON.parse(text.replace(/^\uFEFF/, ''), (key, value: unknown) => {
+      if (key === '__proto__' || key === 'constructor' || key === 'prototype') {
+        throw new HubError(
+          400,
+          'config-bad-key',
+          `The config file ${file} has a key named "${key}", which is not a setting.`,
+        );
+      }
+      return value;
+    });
   } catch (err) {
+    if (err instanceof HubError) throw err;
     throw new HubError(
       400,
       'config-not-json',
@@ -141,7 +153,11 @@ function explain(error: z.ZodError, raw: Raw, sources: ConfigSources, fileRaw: R
     return `Unknown setting ${names} (in ${sources.file ?? 'settings'}); see docs/configuration.md for the settings that exist.`;
   }
   const value = getPath(raw, issue.path);
-  const shown = value === undefined ? 'nothing' : JSON.stringify(value);
+  if (value === undefined && issue.code === 'invalid_type') {
+    const parent = issue.path.slice(0, -1).map(String).join('.');
+    return `Missing setting ${key}${parent ? ` (needed when ${parent} is set)` : ''}: ${issue.message.replace(/^Invalid input: /, '')}.`;
+  }
+  const shown = JSON.stringify(value);
   const origin = sourceOf(key, sources, fileRaw);
   let allowed = issue.message;
   if (issue.code === 'invalid_type') allowed = `expected ${issue.expected}`;

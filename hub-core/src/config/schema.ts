@@ -1,3 +1,4 @@
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
@@ -27,8 +28,29 @@ const OAUTH_CLIENT_ID = /^[A-Za-z0-9._-]+$/;
 // GitHub-style logins; other providers arrive with issue 7 and bring their own rules.
 const username = z.string().trim().min(1).max(255);
 
+function isHttpUrl(v: string): boolean {
+  if (/\s/.test(v)) return false;
+  try {
+    const u = new URL(v);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && !!u.hostname;
+  } catch {
+    return false;
+  }
+}
+
 const url = (what: string) =>
-  z.string().refine((v) => /^https?:\/\/[^\s/]+/.test(v), { message: `expected an http(s) URL for ${what}` });
+  z.string().refine(isHttpUrl, { message: `expected an http(s) URL for ${what}` });
+
+/** An IP address to listen on or connect to. */
+const ipAddress = (what: string) =>
+  z
+    .string()
+    .refine((v) => net.isIP(v) !== 0, { message: `expected an IP address for ${what}, such as 127.0.0.1` });
+
+// Docker image references: [registry[:port]/]name[:tag][@digest], lower-case name components.
+const IMAGE_REF =
+  /^(?:[a-zA-Z0-9.-]+(?::\d+)?\/)?[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
+const MIN_MEMORY = 6 * 1024 * 1024;
 
 const githubSchema = z
   .object({
@@ -61,8 +83,7 @@ const githubSchema = z
 
 export const configSchema = z
   .object({
-    ip: z
-      .string()
+    ip: ipAddress('the listener')
       .default('127.0.0.1')
       .describe('Address the public listener binds; 127.0.0.1 keeps the hub on this machine.'),
     port: z.number().int().min(1).max(65535).default(8000).describe('Port of the public listener.'),
@@ -103,7 +124,9 @@ export const configSchema = z
         socketPath: z.string().min(1).default('/var/run/docker.sock').describe('Docker Engine socket.'),
         image: z
           .string()
-          .min(1)
+          .regex(IMAGE_REF, {
+            message: 'expected a Docker image reference such as quay.io/jupyter/base-notebook:latest',
+          })
           .default('teamhub/singleuser:bookworm')
           .describe('Single-user image; any JupyterHub single-user image works.'),
         network: z.string().min(1).default('bridge').describe('Docker network the user containers join.'),
@@ -121,7 +144,9 @@ export const configSchema = z
           .describe("Where each user's persistent volume is mounted."),
         memLimit: z
           .string()
-          .refine((v) => parseSize(v) !== undefined, { message: 'expected a size such as 512M or 2G' })
+          .refine((v) => (parseSize(v) ?? 0) >= MIN_MEMORY, {
+            message: 'expected a size of at least 6M such as 512M or 2G (leave it out for no limit)',
+          })
           .optional()
           .describe('Memory limit per container.'),
         cpuLimit: z.number().positive().max(1024).optional().describe('CPU limit per container (cores).'),
@@ -129,6 +154,9 @@ export const configSchema = z
         env: z.record(z.string(), z.string()).default({}).describe('Extra environment for user containers.'),
         hubConnectIp: z
           .string()
+          .refine((v) => v === 'auto' || net.isIP(v) !== 0, {
+            message: 'expected "auto" or an IP address of this machine',
+          })
           .default('auto')
           .describe('Address containers use to reach the hub; auto = the Docker bridge gateway.'),
         internalPort: z

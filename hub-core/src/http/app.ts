@@ -20,6 +20,9 @@ function bodyError(err: unknown): HubError | undefined {
   if (e?.type === 'entity.parse.failed')
     return new HubError(400, 'bad-json', `The request body is not valid JSON: ${e.message}.`);
   if (e?.type === 'entity.too.large') return new HubError(413, 'too-large', 'The request body is too large.');
+  if (typeof e?.message === 'string' && e.message.startsWith('Failed to decode param')) {
+    return new HubError(400, 'bad-escape', 'The address contains a malformed %-escape.');
+  }
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
     return new HubError(e.status, 'bad-request', e.message ?? 'Bad request.');
   }

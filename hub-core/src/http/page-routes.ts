@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import express, { type Request, type Response, Router } from 'express';
 import type { HubContext } from '../context.js';
 import { HubError } from '../errors.js';
@@ -14,7 +15,9 @@ function requireLogin(
 ): { user: UserRow; auth: Auth } | undefined {
   const s = sessionFromCookie(ctx, req);
   if (!s) {
-    res.redirect(302, `/hub/login?next=${encodeURIComponent(req.originalUrl)}`);
+    // After sign-in a form action cannot be replayed as a GET: send people home instead.
+    const next = req.method === 'GET' ? req.originalUrl : '/hub/home';
+    res.redirect(302, `/hub/login?next=${encodeURIComponent(next)}`);
     return undefined;
   }
   return {
@@ -27,6 +30,13 @@ function requireLogin(
 export function pageRoutes(ctx: HubContext): Router {
   const r = Router();
   const form = express.urlencoded({ extended: false, limit: '16kb' });
+
+  // Single-user pages show the hub's logo from here (JupyterHub's /hub/logo).
+  // (Compiled code lives under dist/, the source beside assets/: both resolve to <repo>/assets.)
+  const logo = fs.readFileSync(new URL('../../../assets/logo.svg', import.meta.url.replace('/dist/', '/')));
+  r.get('/hub/logo', (_req, res) => {
+    res.type('image/svg+xml').set('cache-control', 'max-age=86400').send(logo);
+  });
 
   r.get(['/', '/hub', '/hub/'], (req, res) => {
     res.redirect(302, sessionFromCookie(ctx, req) ? '/hub/home' : '/hub/login');
@@ -87,6 +97,8 @@ export function pageRoutes(ctx: HubContext): Router {
     const prefix = serverPrefix(target.name);
     const server = ctx.store.getServer(target.id);
     if (server?.status === 'running') return res.redirect(302, prefix);
+    // Nothing is starting (a reload after a stop, or after a hub restart): home says what the state is.
+    if (server?.status !== 'spawning') return res.redirect(302, '/hub/home');
     res.type('html').send(
       spawnPendingPage({
         user: who.user.name,

@@ -2,6 +2,7 @@ import type http from 'node:http';
 import type net from 'node:net';
 import { ProxyServer } from 'http-proxy-3';
 import { describeError } from '../errors.js';
+import { problemPage } from '../pages/pages.js';
 import { type Route, RouteTable } from './routes.js';
 
 export interface ProxyOptions {
@@ -35,18 +36,20 @@ function sendTargetDown(
     res.destroy();
     return;
   }
-  const message = `The server at ${route.prefix} is not answering (${error}).`;
+  const message = `The server at ${route.prefix} is not answering.`;
   if (wantsJson(req)) {
     res.writeHead(503, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ status: 503, message }));
+    res.end(JSON.stringify({ status: 503, message: `${message} (${error})` }));
     return;
   }
   res.writeHead(503, { 'content-type': 'text/html; charset=utf-8' });
   res.end(
-    `<!doctype html><meta charset="utf-8"><title>Server not answering</title>` +
-      `<body style="font-family:system-ui;max-width:40em;margin:3em auto">` +
-      `<h1>Your server is not answering</h1><p>${message.replace(/[<>&]/g, '')}</p>` +
-      `<p><a href="/hub/home">Back to TeamHub home</a> to restart it.</p></body>`,
+    problemPage(503, {
+      title: 'Your server is not answering',
+      message,
+      evidence: [`${route.target}: ${error}`],
+      fix: 'Go back to the TeamHub home page: it shows whether the server stopped, and lets you start it again.',
+    }),
   );
 }
 

@@ -17,24 +17,38 @@ export function openDatabase(file: string): Db {
       fix: 'Check that the data folder is writable, or choose another with --data-dir.',
     });
   }
-  db.pragma('journal_mode = WAL');
-  db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
-  const applied = db.pragma('user_version', { simple: true }) as number;
-  if (applied > MIGRATIONS.length) {
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    const applied = db.pragma('user_version', { simple: true }) as number;
+    if (applied > MIGRATIONS.length) {
+      db.close();
+      throw new HubError(
+        500,
+        'db-too-new',
+        `The database ${file} was written by a newer TeamHub (schema ${applied}, this one knows ${MIGRATIONS.length}).`,
+        { fix: 'Upgrade TeamHub, or point --data-dir at another folder.' },
+      );
+    }
+    for (let i = applied; i < MIGRATIONS.length; i++) {
+      db.transaction(() => {
+        db.exec(MIGRATIONS[i] as string);
+        db.pragma(`user_version = ${i + 1}`);
+      })();
+    }
+  } catch (err) {
+    if (err instanceof HubError) throw err;
     db.close();
+    const code = (err as { code?: string }).code ?? 'error';
     throw new HubError(
       500,
-      'db-too-new',
-      `The database ${file} was written by a newer TeamHub (schema ${applied}, this one knows ${MIGRATIONS.length}).`,
-      { fix: 'Upgrade TeamHub, or point --data-dir at another folder.' },
+      'db-damaged',
+      `The database ${file} cannot be used (${code}: ${(err as Error).message}).`,
+      {
+        fix: 'If it is damaged, move it away to start afresh (users and tokens are then lost), or restore a backup.',
+      },
     );
-  }
-  for (let i = applied; i < MIGRATIONS.length; i++) {
-    db.transaction(() => {
-      db.exec(MIGRATIONS[i] as string);
-      db.pragma(`user_version = ${i + 1}`);
-    })();
   }
   return db;
 }
