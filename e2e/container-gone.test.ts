@@ -1,15 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { containerName } from '../hub-core/src/spawner/names.js';
-import { docker, removeHubResources, requireDockerAndImage } from './fixtures/docker.js';
-import { GithubProvider } from './fixtures/github-provider.js';
+import { docker, requireDockerAndImage } from './fixtures/docker.js';
+import { type GithubHub, startGithubHub } from './fixtures/github-hub.js';
+import type { GithubProvider } from './fixtures/github-provider.js';
 import { Browserless } from './fixtures/http-client.js';
 import { signInBrowserless } from './fixtures/sign-in.js';
-import { type TestHub, startTestHub, uniqueLogin } from './fixtures/test-hub.js';
+import { type TestHub, uniqueLogin } from './fixtures/test-hub.js';
 
 // A container killed or exiting outside the hub: Docker events drop its route at once (its address
 // may go to another user's container next), and the user is told what happened.
-const CLIENT = { clientId: 'Ov23liGone', clientSecret: 'gone-secret' };
 const user = uniqueLogin('kim');
+let gh: GithubHub;
 let provider: GithubProvider;
 let th: TestHub;
 let client: Browserless;
@@ -45,19 +46,14 @@ async function startServer(): Promise<void> {
 
 beforeAll(async () => {
   await requireDockerAndImage();
-  provider = await new GithubProvider({ ...CLIENT, callbackUrl: 'later' }).start();
-  th = await startTestHub({
-    auth: { github: { ...CLIENT, url: provider.url, apiUrl: provider.apiUrl }, allowedUsers: [user] },
-  });
-  provider.options.callbackUrl = `${th.base}/hub/oauth_callback`;
+  gh = await startGithubHub([user]);
+  ({ provider, th } = gh);
   client = new Browserless(th.base);
   xsrf = await signInBrowserless(client, provider, user);
 });
 
 afterAll(async () => {
-  await th?.stop();
-  await provider?.stop();
-  await removeHubResources(th?.hub.hubId);
+  await gh?.stop();
 });
 
 describe('a server whose container dies outside the hub', () => {

@@ -1,43 +1,30 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { containerName, volumeName } from '../hub-core/src/spawner/names.js';
-import {
-  containerExists,
-  docker,
-  removeHubResources,
-  requireDockerAndImage,
-  volumeExists,
-} from './fixtures/docker.js';
-import { GithubProvider } from './fixtures/github-provider.js';
+import { containerExists, docker, requireDockerAndImage, volumeExists } from './fixtures/docker.js';
+import { type GithubHub, startGithubHub } from './fixtures/github-hub.js';
+import type { GithubProvider } from './fixtures/github-provider.js';
 import { Browserless } from './fixtures/http-client.js';
 import { signInBrowserless } from './fixtures/sign-in.js';
-import { type TestHub, startTestHub, uniqueLogin } from './fixtures/test-hub.js';
+import { type TestHub, uniqueLogin } from './fixtures/test-hub.js';
 
 // Debian's real jupyterhub-singleuser 3.0, in a real container, against the hub: version check,
 // activity, the OAuth dance with its token exchange, and /hub/api/user.
-const CLIENT = { clientId: 'Ov23liProtocolTest', clientSecret: 'protocol-secret' };
 const alice = uniqueLogin('alice');
 const frank = uniqueLogin('Frank-Dev');
 const grace = uniqueLogin('Grace');
 
+let gh: GithubHub;
 let provider: GithubProvider;
 let th: TestHub;
 
 beforeAll(async () => {
   await requireDockerAndImage();
-  provider = await new GithubProvider({ ...CLIENT, callbackUrl: 'later' }).start();
-  th = await startTestHub({
-    auth: {
-      github: { ...CLIENT, url: provider.url, apiUrl: provider.apiUrl },
-      allowedUsers: [alice, frank, grace],
-    },
-  });
-  provider.options.callbackUrl = `${th.base}/hub/oauth_callback`;
+  gh = await startGithubHub([alice, frank, grace]);
+  ({ provider, th } = gh);
 });
 
 afterAll(async () => {
-  await th?.stop();
-  await provider?.stop();
-  await removeHubResources(th?.hub.hubId);
+  await gh?.stop();
 });
 
 async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, ms = 60_000): Promise<T> {

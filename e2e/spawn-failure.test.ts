@@ -1,33 +1,30 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { containerName } from '../hub-core/src/spawner/names.js';
-import { containerExists, removeHubResources, requireDockerAndImage } from './fixtures/docker.js';
-import { GithubProvider } from './fixtures/github-provider.js';
+import { containerExists, requireDockerAndImage } from './fixtures/docker.js';
+import { type GithubHub, startGithubHub } from './fixtures/github-hub.js';
+import type { GithubProvider } from './fixtures/github-provider.js';
 import { Browserless } from './fixtures/http-client.js';
 import { signInBrowserless } from './fixtures/sign-in.js';
-import { type TestHub, startTestHub, uniqueLogin } from './fixtures/test-hub.js';
+import { type TestHub, uniqueLogin } from './fixtures/test-hub.js';
 
 // A container that exits while starting fails the spawn at once, with its exit code and last log
 // lines, on the page and in the API — here the real singleuser refusing a notebook dir that does not exist.
-const CLIENT = { clientId: 'Ov23liSpawnFail', clientSecret: 'spawn-fail-secret' };
 const user = uniqueLogin('dora');
 
+let gh: GithubHub;
 let provider: GithubProvider;
 let th: TestHub;
 
 beforeAll(async () => {
   await requireDockerAndImage();
-  provider = await new GithubProvider({ ...CLIENT, callbackUrl: 'later' }).start();
-  th = await startTestHub({
-    auth: { github: { ...CLIENT, url: provider.url, apiUrl: provider.apiUrl }, allowedUsers: [user] },
+  gh = await startGithubHub([user], {
     docker: { env: { JUPYTERHUB_ROOT_DIR: '/home/jovyan/projects' }, startTimeoutSeconds: 90 },
   });
-  provider.options.callbackUrl = `${th.base}/hub/oauth_callback`;
+  ({ provider, th } = gh);
 });
 
 afterAll(async () => {
-  await th?.stop();
-  await provider?.stop();
-  await removeHubResources(th?.hub.hubId);
+  await gh?.stop();
 });
 
 describe('a server that exits while starting', () => {
@@ -67,15 +64,12 @@ describe('a server that exits while starting', () => {
 describe('a container that exits at once', () => {
   it('is reported with its exit code and output, every time, and not left behind', async () => {
     const login = uniqueLogin('eve');
-    const quick = await startTestHub({
-      auth: { github: { ...CLIENT, url: provider.url, apiUrl: provider.apiUrl }, allowedUsers: [login] },
+    const quick = await startGithubHub([login], {
       docker: { cmd: ['sh', '-c', 'echo "boom: missing thing" >&2; exit 3'] },
     });
-    const saved = provider.options.callbackUrl;
-    provider.options.callbackUrl = `${quick.base}/hub/oauth_callback`;
     try {
-      const client = new Browserless(quick.base);
-      const xsrf = await signInBrowserless(client, provider, login);
+      const client = new Browserless(quick.th.base);
+      const xsrf = await signInBrowserless(client, quick.provider, login);
       for (let i = 0; i < 3; i++) {
         const res = await client.request(`/hub/api/users/${login}/server`, {
           method: 'POST',
@@ -83,14 +77,12 @@ describe('a container that exits at once', () => {
         });
         expect(res.status).toBe(502);
         expect(((await res.json()) as { message: string }).message).toContain('exited with code 3');
-        expect(await containerExists(containerName(quick.prefix, login))).toBe(false);
+        expect(await containerExists(containerName(quick.th.prefix, login))).toBe(false);
       }
       const home = await (await client.request('/hub/home')).text();
       expect(home).toContain('boom: missing thing');
     } finally {
-      provider.options.callbackUrl = saved;
       await quick.stop();
-      await removeHubResources(quick.hub.hubId);
     }
   });
 });

@@ -3,22 +3,17 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { containerName, volumeName } from '../hub-core/src/spawner/names.js';
 import { launchBrowser } from './fixtures/browser.js';
-import {
-  containerExists,
-  removeHubResources,
-  requireDockerAndImage,
-  volumeExists,
-} from './fixtures/docker.js';
-import { GithubProvider } from './fixtures/github-provider.js';
+import { containerExists, requireDockerAndImage, volumeExists } from './fixtures/docker.js';
+import { type GithubHub, startGithubHub } from './fixtures/github-hub.js';
 import { HubPages, JupyterApi } from './fixtures/pages.js';
-import { type TestHub, startTestHub, uniqueLogin } from './fixtures/test-hub.js';
+import { type TestHub, uniqueLogin } from './fixtures/test-hub.js';
 
 // The product's main job, as a person does it in Chromium: sign in with GitHub, start a server in a
 // real container, run code on a real kernel through the hub's proxy, stop, start again, files kept.
-const CLIENT = { clientId: 'Ov23liE2eClient', clientSecret: 'e2e-secret' };
 const user = uniqueLogin('octo');
 
-let provider: GithubProvider;
+let gh: GithubHub;
+
 let th: TestHub;
 let browser: Browser;
 let closeBrowser: () => Promise<void>;
@@ -26,18 +21,13 @@ let closeBrowser: () => Promise<void>;
 beforeAll(async () => {
   await requireDockerAndImage();
   ({ browser, close: closeBrowser } = await launchBrowser());
-  provider = await new GithubProvider({ ...CLIENT, callbackUrl: 'later' }).start();
-  th = await startTestHub({
-    auth: { github: { ...CLIENT, url: provider.url, apiUrl: provider.apiUrl }, allowedUsers: [user] },
-  });
-  provider.options.callbackUrl = `${th.base}/hub/oauth_callback`;
+  gh = await startGithubHub([user]);
+  ({ th } = gh);
 });
 
 afterAll(async () => {
   await closeBrowser?.();
-  await th?.stop();
-  await provider?.stop();
-  await removeHubResources(th?.hub.hubId);
+  await gh?.stop();
 });
 
 describe('walking skeleton in Chromium', () => {

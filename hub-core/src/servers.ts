@@ -157,29 +157,13 @@ export class ServerManager {
         : new HubError(500, 'spawn-error', `Starting the server failed: ${describeError(err)}.`, {
             cause: err,
           });
-      this.d.log(`spawn of ${prefix} failed: ${e.message}`);
       this.d.store.deleteOAuthClient(clientId);
       const exitCode = (err as { exitCode?: number }).exitCode;
-      this.d.store.updateServer(row.id, {
-        status: 'failed',
-        url: null,
-        container_id: null,
-        started: null,
-        failure: {
-          message: e.message,
-          reason: e.reason,
-          evidence: e.evidence,
-          ...(e.fix ? { fix: e.fix } : {}),
-          ...(exitCode !== undefined ? { exitCode } : {}),
-          at: now(),
-        },
-      });
-      this.d.events.record({
+      const failure = { message: e.message, reason: e.reason, evidence: e.evidence, fix: e.fix, exitCode };
+      this.markFailed(user, row, failure, {
         level: 'error',
         kind: 'spawn-failed',
-        user_name: user.name,
         message: `${user.name}'s server failed to start: ${e.message}`,
-        details: { reason: e.reason, evidence: e.evidence, fix: e.fix ?? null, exitCode: exitCode ?? null },
       });
       const failed = { progress: 100, failed: true, message: `Spawn failed: ${e.message}` };
       this.lastFailure.set(this.key(user, row.name), failed);
@@ -273,26 +257,50 @@ export class ServerManager {
         : exitCode === 137
           ? 'its container was killed (exit code 137: often out of memory)'
           : `its container exited with code ${exitCode}`;
-    const message = `Your server stopped unexpectedly: ${why}.`;
+    const failure = {
+      message: `Your server stopped unexpectedly: ${why}.`,
+      reason: 'server-vanished',
+      evidence: logs,
+      exitCode,
+    };
+    this.markFailed(user, row, failure, {
+      level: 'warn',
+      kind: 'server-vanished',
+      message: `${user.name}'s server at ${prefix} stopped outside the hub: ${why}; its route was removed.`,
+    });
+  }
+
+  /** A server that failed to start or died: the user's page shows `failure`; admins see the event. */
+  private markFailed(
+    user: UserRow,
+    row: ServerRow,
+    f: {
+      message: string;
+      reason: string;
+      evidence: string[];
+      fix?: string | undefined;
+      exitCode?: number | undefined;
+    },
+    event: { level: 'warn' | 'error'; kind: string; message: string },
+  ): void {
     this.d.store.updateServer(row.id, {
       status: 'failed',
       url: null,
       container_id: null,
       started: null,
       failure: {
-        message,
-        reason: 'server-vanished',
-        evidence: logs,
-        ...(exitCode !== undefined ? { exitCode } : {}),
+        message: f.message,
+        reason: f.reason,
+        evidence: f.evidence,
+        ...(f.fix ? { fix: f.fix } : {}),
+        ...(f.exitCode !== undefined ? { exitCode: f.exitCode } : {}),
         at: now(),
       },
     });
     this.d.events.record({
-      level: 'warn',
-      kind: 'server-vanished',
+      ...event,
       user_name: user.name,
-      message: `${user.name}'s server at ${prefix} stopped outside the hub: ${why}; its route was removed.`,
-      details: { evidence: logs, exitCode: exitCode ?? null },
+      details: { reason: f.reason, evidence: f.evidence, fix: f.fix ?? null, exitCode: f.exitCode ?? null },
     });
   }
 
