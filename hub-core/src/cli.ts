@@ -1,5 +1,6 @@
 import { convertSettingText, loadConfig } from './config/load.js';
 import { tokenCommand, userCommand } from './cli-admin.js';
+import { formatDiagnostics, runDiagnostics } from './diagnostics.js';
 import type { HubConfig } from './config/schema.js';
 import { HubError, describeError, isHubError } from './errors.js';
 import { createHub } from './hub.js';
@@ -10,6 +11,8 @@ Commands:
   serve                     run the hub headless; open the printed URL in a browser
   token <user> [--note TEXT] [--expires-in SECONDS] [--scopes a,b]
                             print a new API token for a user (like \`jupyterhub token\`)
+    doctor [--json]           check Docker, the image, the hub address, GitHub settings, the data
+                            folder and the port; each check says what is wrong and the fix
   user list                 list users
   user add|remove|admin|unadmin NAME...
                             manage users (remove stops their servers; their files stay)
@@ -102,6 +105,21 @@ export async function main(argv: string[]): Promise<void> {
     if (command === 'token') {
       const { config, rest: own } = commonFlags(rest, false);
       return await tokenCommand(config, own, print);
+    }
+    if (command === 'doctor') {
+      const { config, rest: own } = commonFlags(rest, true);
+      const json = own.includes('--json');
+      const unknown = own.filter((a) => a !== '--json');
+      if (unknown.length)
+        throw new HubError(
+          2,
+          'usage',
+          `teamhub doctor does not take ${unknown.join(' ')}; see teamhub --help.`,
+        );
+      const results = await runDiagnostics(config);
+      print(json ? JSON.stringify(results, null, 2) : formatDiagnostics(results));
+      if (results.some((r) => !r.ok)) process.exitCode = 1;
+      return;
     }
     if (command === 'user') {
       const { config, rest: own } = commonFlags(rest, false);

@@ -1,6 +1,7 @@
 import type { GithubLogin } from './auth/github.js';
 import type { HubConfig } from './config/schema.js';
 import type { HubEvents } from './events.js';
+import type { AddressProof } from './diagnostics.js';
 import type { ServerManager } from './servers.js';
 import type { Signer } from './signing.js';
 import type { DockerClient, DockerStatus } from './spawner/docker-client.js';
@@ -21,6 +22,8 @@ export interface HubContext {
   /** Last known Docker status (refreshed by pages that show it). */
   dockerStatus: () => Promise<DockerStatus>;
   routes: RouteTable;
+  /** The last proof that containers reach the hub (F10), once one ran. */
+  addressProof: () => AddressProof | undefined;
   /** Asked by POST /hub/api/shutdown; whoever runs the hub decides how to exit. */
   requestShutdown: (o: { stopServers: boolean }) => void;
   log: (level: 'debug' | 'info' | 'warn' | 'error', msg: string) => void;

@@ -6,6 +6,7 @@ import type { HubConfig } from './config/schema.js';
 import type { HubContext } from './context.js';
 import { HubError, describeError } from './errors.js';
 import { HubEvents } from './events.js';
+import { type AddressProof, probeHubFromContainer } from './diagnostics.js';
 import { createHubApp } from './http/app.js';
 import { hubConnectCandidates } from './network.js';
 import { createProxy } from './proxy/proxy.js';
@@ -185,13 +186,29 @@ export function createHub(config: HubConfig, options: HubOptions = {}): Hub {
     return internalStarting;
   }
 
+  // Containers get the hub address only once a throwaway container has fetched it (F10): a firewall
+  // that drops the traffic then fails spawns in seconds with that sentence, not after the start timeout.
+  let proof: AddressProof | undefined;
+  async function provenHubApiUrl(): Promise<string> {
+    const url = await hubApiUrlForContainers();
+    if (proof?.ok && proof.url === url) return url;
+    proof = await probeHubFromContainer(docker, config.docker, url);
+    if (proof.checked && !proof.ok) {
+      throw new HubError(503, 'hub-unreachable', proof.message, {
+        evidence: proof.evidence,
+        ...(proof.fix ? { fix: proof.fix } : {}),
+      });
+    }
+    return url;
+  }
+
   const servers = new ServerManager({
     store,
     events,
     routes,
     spawner,
     config,
-    hubApiUrlForContainers,
+    hubApiUrlForContainers: provenHubApiUrl,
     log: (msg) => log('info', msg),
   });
 
@@ -206,6 +223,7 @@ export function createHub(config: HubConfig, options: HubOptions = {}): Hub {
     githubProblem,
     dockerStatus: (): Promise<DockerStatus> => docker.status(),
     routes,
+    addressProof: () => proof,
     requestShutdown: (o) => shutdownListeners.forEach((l) => l(o)),
     log,
   };
@@ -277,6 +295,8 @@ export function createHub(config: HubConfig, options: HubOptions = {}): Hub {
           return undefined;
         });
         (hub.urls as { internalApi: string | undefined }).internalApi = apiUrl;
+        // Prove the address in the background, so the first spawn does not wait for it.
+        if (apiUrl) void provenHubApiUrl().catch((err: unknown) => log('warn', describeError(err)));
         await servers
           .reconcile(apiUrl)
           .catch((err) => log('warn', `reconciling with Docker failed: ${describeError(err)}`));

@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { runDiagnostics } from '../diagnostics.js';
 import type { HubContext } from '../context.js';
 import { HubError } from '../errors.js';
 import { caller, bodyObject, findUser, needScope, pageOf, userTarget, jsonBody } from './common.js';
@@ -103,6 +104,15 @@ export function hubRoutes(ctx: HubContext): Router {
       }
     })();
     res.status(200).end();
+  });
+
+  r.get('/hub/api/diagnostics', async (req, res) => {
+    const auth = caller(ctx, req, res);
+    needScope(auth, ['admin-ui', 'read:hub']);
+    res.json({
+      hub_address: ctx.addressProof() ?? null,
+      checks: await runDiagnostics(ctx.config, { running: true }),
+    });
   });
 
   r.get('/hub/api/proxy', (req, res) => {

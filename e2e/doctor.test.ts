@@ -1,0 +1,95 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { requireDockerAndImage } from './fixtures/docker.js';
+import { TEST_IMAGE, freePort } from './fixtures/test-hub.js';
+
+// `teamhub doctor` explains every missing piece in plain words, and passes on a working machine.
+interface Check {
+  name: string;
+  ok: boolean;
+  message: string;
+  fix?: string;
+}
+
+function doctor(env: Record<string, string>, ...args: string[]) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'e2e/fixtures/run-cli.ts', 'doctor', ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    timeout: 120_000,
+  });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+beforeAll(requireDockerAndImage);
+
+describe('teamhub doctor', () => {
+  it('passes the Docker, image and address checks on this machine', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'doctor-'));
+    const r = doctor(
+      {
+        TEAMHUB_DATA_DIR: dir,
+        TEAMHUB_PORT: String(await freePort()),
+        TEAMHUB_IMAGE: TEST_IMAGE,
+        TEAMHUB_GITHUB_CLIENT_ID: 'Ov23liDoctor',
+        TEAMHUB_GITHUB_CLIENT_SECRET: 'doctor-secret',
+        TEAMHUB_ADMIN_USERS: 'me',
+        TEAMHUB_INTERNAL_PORT: '0',
+      },
+      '--json',
+    );
+    const checks = JSON.parse(r.out) as Check[];
+    expect(checks.map((c) => `${c.name}:${c.ok}`)).toEqual([
+      'data-dir:true',
+      'port:true',
+      'docker:true',
+      'image:true',
+      'hub-from-container:true',
+      'container-from-hub:true',
+      'github:true',
+    ]);
+    expect(r.code).toBe(0);
+    fs.rmSync(dir, { recursive: true });
+  });
+
+  it('reports each failure of a broken setup with a sentence and a fix, and exits 1', async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'doctor-')), 'not-a-folder');
+    fs.writeFileSync(file, 'x');
+    const r = doctor({ TEAMHUB_DATA_DIR: file, TEAMHUB_DOCKER_SOCKET: '/nonexistent/docker.sock' });
+    expect(r.code).toBe(1);
+    expect(r.out).toContain(
+      `FAIL data-dir: Cannot use ${file} as the data folder: a file with that name is in the way.`,
+    );
+    expect(r.out).toContain(
+      'FAIL docker: Docker is not running: there is no socket at /nonexistent/docker.sock.',
+    );
+    expect(r.out).toContain('FAIL github: GitHub sign-in is not configured, so nobody can sign in.');
+    expect(r.out.match(/fix: /g)?.length).toBeGreaterThanOrEqual(6);
+  });
+
+  it('names a missing image and a callback URL on the wrong port', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'doctor-'));
+    const r = doctor(
+      {
+        TEAMHUB_DATA_DIR: dir,
+        TEAMHUB_PORT: '8000',
+        TEAMHUB_IMAGE: 'teamhub/does-not-exist:1',
+        TEAMHUB_GITHUB_CLIENT_ID: 'Ov23liDoctor',
+        TEAMHUB_GITHUB_CLIENT_SECRET: 's',
+        TEAMHUB_GITHUB_CALLBACK_URL: 'http://localhost:9999/hub/oauth_callback',
+        TEAMHUB_ADMIN_USERS: 'me',
+      },
+      '--json',
+    );
+    const checks = JSON.parse(r.out) as Check[];
+    const byName = Object.fromEntries(checks.map((c) => [c.name, c]));
+    expect(byName.image?.message).toBe(
+      'The single-user image teamhub/does-not-exist:1 is not on this machine.',
+    );
+    expect(byName.github?.message).toContain('points at port 9999, but the hub listens on 8000');
+    expect(r.code).toBe(1);
+    fs.rmSync(dir, { recursive: true });
+  });
+});

@@ -1,0 +1,380 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import type net from 'node:net';
+import path from 'node:path';
+import type { HubConfig } from './config/schema.js';
+import { HubError, describeError } from './errors.js';
+import { probeHttp } from './http-probe.js';
+import { prepareDataDir } from './hub-state.js';
+import { hubConnectCandidates } from './network.js';
+import { DockerClient, LABEL_MANAGED, demuxLogs, withTimeout } from './spawner/docker-client.js';
+
+export interface CheckResult {
+  name: string;
+  ok: boolean;
+  /** One plain sentence: what is true, or what is wrong. */
+  message: string;
+  evidence: string[];
+  fix?: string;
+}
+
+type Check = () => Promise<Omit<CheckResult, 'name'>>;
+
+const pass = (message: string, evidence: string[] = []) => ({ ok: true, message, evidence });
+const fail = (message: string, fix: string, evidence: string[] = []) => ({
+  ok: false,
+  message,
+  fix,
+  evidence,
+});
+const fromError = (e: HubError) => fail(e.message, e.fix ?? '', e.evidence);
+
+/** Runs a short-lived container of the configured image and returns its exit code and output. */
+async function runProbe(docker: DockerClient, cfg: HubConfig['docker'], cmd: string[], timeoutMs = 30_000) {
+  const container = await docker.api.createContainer({
+    Image: cfg.image,
+    Cmd: cmd,
+    Labels: { [LABEL_MANAGED]: 'true', 'org.teamhub.probe': 'true' },
+    HostConfig: { NetworkMode: cfg.network, AutoRemove: false },
+  });
+  try {
+    await container.start();
+    const result = (await withTimeout(
+      container.wait(),
+      timeoutMs,
+      () => new Error(`no result within ${timeoutMs / 1000} s`),
+    )) as {
+      StatusCode: number;
+    };
+    const logs = demuxLogs(
+      (await container.logs({ stdout: true, stderr: true, follow: false })) as unknown as Buffer,
+    );
+    return { code: result.StatusCode, output: logs.trim().split('\n').slice(-10) };
+  } finally {
+    await container.remove({ force: true }).catch(() => undefined);
+  }
+}
+
+export interface AddressProof {
+  ok: boolean;
+  /** False when the probe itself could not run (e.g. the image is missing); spawns then go ahead. */
+  checked: boolean;
+  url: string;
+  message: string;
+  evidence: string[];
+  fix?: string;
+  at: string;
+}
+
+/**
+ * Proves that containers reach the hub at `url`: a throwaway container of the configured image
+ * fetches it (field case F10). A firewall that drops the traffic shows up as a timeout in seconds.
+ */
+export async function probeHubFromContainer(
+  docker: DockerClient,
+  cfg: HubConfig['docker'],
+  url: string,
+): Promise<AddressProof> {
+  const at = new Date().toISOString();
+  const script = 'import sys,urllib.request as u; r=u.urlopen(sys.argv[1], timeout=5); print(r.status)';
+  try {
+    const r = await runProbe(docker, cfg, ['python3', '-c', script, url], 20_000);
+    if (r.code === 0)
+      return {
+        ok: true,
+        checked: true,
+        url,
+        message: `Containers reach the hub at ${url}.`,
+        evidence: [],
+        at,
+      };
+    const timedOut = r.output.some((l) => /timed out/i.test(l));
+    return {
+      ok: false,
+      checked: true,
+      url,
+      message: `Containers cannot reach the hub at ${url}${timedOut ? ': timed out' : ''}.`,
+      evidence: r.output,
+      fix: 'A firewall may drop traffic from the Docker network to this machine: allow it, or set docker.hubConnectIp.',
+      at,
+    };
+  } catch (err) {
+    return {
+      ok: false,
+      checked: false,
+      url,
+      message: `Could not check whether containers reach the hub at ${url}: ${describeError(err)}.`,
+      evidence: [],
+      fix: 'Check that the image can run python3 (every Jupyter image can).',
+      at,
+    };
+  }
+}
+
+/**
+ * The named checks behind `teamhub doctor` and `/hub/api/diagnostics`: each says pass or fail in one
+ * sentence, with the evidence and the fix. `running` is true when they run inside a live hub (its own
+ * port and data folder are then known to be fine).
+ */
+export function diagnostics(
+  config: HubConfig,
+  o: { running: boolean } = { running: false },
+): { name: string; run: Check }[] {
+  const docker = new DockerClient(config.docker.socketPath);
+  const cfg = config.docker;
+  let dockerOk = false;
+  let imageOk = false;
+  const needsDocker =
+    (run: Check): Check =>
+    async () =>
+      dockerOk ? run() : fail('Skipped: Docker is not reachable.', 'Fix the Docker check first.');
+  const needsImage =
+    (run: Check): Check =>
+    async () =>
+      dockerOk && imageOk
+        ? run()
+        : fail('Skipped: the image is not usable.', 'Fix the Docker and image checks first.');
+
+  const checks: { name: string; run: Check }[] = [
+    {
+      name: 'data-dir',
+      run: async () => {
+        if (o.running) return pass(`The data folder ${config.dataDir} is in use by this hub.`);
+        try {
+          prepareDataDir(config.dataDir);
+          const probe = path.join(config.dataDir, `.doctor-${process.pid}`);
+          fs.writeFileSync(probe, 'ok');
+          fs.rmSync(probe);
+          return pass(`The data folder ${config.dataDir} is writable.`);
+        } catch (err) {
+          return err instanceof HubError
+            ? fromError(err)
+            : fail(
+                `The data folder ${config.dataDir} is not usable: ${describeError(err)}.`,
+                'Choose another with --data-dir.',
+              );
+        }
+      },
+    },
+    {
+      name: 'port',
+      run: async () => {
+        if (o.running) return pass(`The hub is listening on ${config.ip}:${config.port}.`);
+        const server = http.createServer();
+        try {
+          await new Promise<void>((resolve, reject) => {
+            server.once('error', reject);
+            server.listen(config.port, config.ip, () => resolve());
+          });
+          return pass(`Port ${config.port} on ${config.ip} is free.`);
+        } catch (err) {
+          const code = (err as NodeJS.ErrnoException).code;
+          return code === 'EADDRINUSE'
+            ? fail(
+                `Port ${config.port} on ${config.ip} is already in use.`,
+                'Stop what uses it (a running TeamHub?), or choose another with --port N.',
+              )
+            : fail(
+                `Cannot listen on ${config.ip}:${config.port} (${code}).`,
+                'Choose another address with --ip or port with --port.',
+              );
+        } finally {
+          server.close();
+        }
+      },
+    },
+    {
+      name: 'docker',
+      run: async () => {
+        const s = await docker.status();
+        if (!s.ok) return fromError(s.problem as HubError);
+        const [major = 0, minor = 0] = (s.apiVersion ?? '0.0').split('.').map(Number);
+        if (major < 1 || (major === 1 && minor < 40)) {
+          return fail(
+            `Docker ${s.version} is too old (API ${s.apiVersion}; TeamHub needs 1.40 or newer).`,
+            'Upgrade Docker.',
+            [s.socketPath],
+          );
+        }
+        dockerOk = true;
+        return pass(`Docker ${s.version} (API ${s.apiVersion}) answers at ${s.socketPath}.`);
+      },
+    },
+    {
+      name: 'image',
+      run: needsDocker(async () => {
+        try {
+          await docker.api.getImage(cfg.image).inspect();
+        } catch {
+          return fail(
+            `The single-user image ${cfg.image} is not on this machine.`,
+            'Build the default one with: sudo bash scripts/build-singleuser-image.sh, or pull your image (docker pull), or set docker.image.',
+          );
+        }
+        const r = await runProbe(docker, cfg, ['jupyterhub-singleuser', '--version']).catch(
+          (err: unknown) => ({ code: -1, output: [describeError(err)] }),
+        );
+        if (r.code !== 0) {
+          return fail(
+            `The image ${cfg.image} cannot run jupyterhub-singleuser (exit code ${r.code}).`,
+            'Use a JupyterHub single-user image (e.g. quay.io/jupyter/base-notebook).',
+            r.output,
+          );
+        }
+        imageOk = true;
+        return pass(
+          `The image ${cfg.image} runs jupyterhub-singleuser ${r.output.at(-1) ?? ''}.`.replace(' .', '.'),
+        );
+      }),
+    },
+    {
+      name: 'hub-from-container',
+      run: needsImage(async () => {
+        // A throwaway listener on the address the hub would give containers, fetched from inside one.
+        const candidates =
+          cfg.hubConnectIp === 'auto' ? await hubConnectCandidates(docker, cfg.network) : [cfg.hubConnectIp];
+        const server = http.createServer((_req, res) =>
+          res.writeHead(200, { 'x-jupyterhub-version': config.jupyterhubVersion }).end('{}'),
+        );
+        let url: string | undefined;
+        const tried: string[] = [];
+        for (const ip of candidates) {
+          try {
+            await new Promise<void>((resolve, reject) => {
+              server.once('error', reject);
+              server.listen(0, ip, () => resolve());
+            });
+            url = `http://${ip}:${(server.address() as net.AddressInfo).port}/hub/api`;
+            break;
+          } catch (err) {
+            tried.push(`${ip}: ${describeError(err)}`);
+          }
+        }
+        if (!url) {
+          return fail(
+            `No address of this machine is on the Docker network "${cfg.network}".`,
+            'Set docker.hubConnectIp to an address of this machine that containers can reach.',
+            tried,
+          );
+        }
+        try {
+          const r = await probeHubFromContainer(docker, cfg, url);
+          return r.ok ? pass(r.message) : fail(r.message, r.fix ?? '', r.evidence);
+        } finally {
+          server.close();
+        }
+      }),
+    },
+    {
+      name: 'container-from-hub',
+      run: needsImage(async () => {
+        const container = await docker.api.createContainer({
+          Image: cfg.image,
+          Cmd: ['python3', '-m', 'http.server', '8888'],
+          Labels: { [LABEL_MANAGED]: 'true', 'org.teamhub.probe': 'true' },
+          HostConfig: { NetworkMode: cfg.network },
+        });
+        try {
+          await container.start();
+          const info = await container.inspect();
+          const ip = info.NetworkSettings.Networks?.[cfg.network]?.IPAddress;
+          if (!ip)
+            return fail(
+              `A container on "${cfg.network}" got no address this machine can use.`,
+              'Check docker.network.',
+            );
+          const until = Date.now() + 10_000;
+          let last = '';
+          while (Date.now() < until) {
+            const r = await probeHttp(`http://${ip}:8888/`, 1000);
+            if (r.status !== undefined)
+              return pass(`The hub reaches containers directly (${ip}:8888 answered).`);
+            last = r.error ?? '';
+            await new Promise((res) => setTimeout(res, 200));
+          }
+          return fail(
+            `This machine cannot reach containers on "${cfg.network}" (${ip}:8888: ${last}).`,
+            'Docker Desktop and remote engines are not supported yet; run the hub on the Docker host.',
+          );
+        } finally {
+          await container.remove({ force: true }).catch(() => undefined);
+        }
+      }),
+    },
+    {
+      name: 'github',
+      run: async () => {
+        const gh = config.auth.github;
+        if (!gh) {
+          return fail(
+            'GitHub sign-in is not configured, so nobody can sign in.',
+            'Set auth.github.clientId and auth.github.clientSecret (TEAMHUB_GITHUB_CLIENT_ID, TEAMHUB_GITHUB_CLIENT_SECRET).',
+          );
+        }
+        const callback = new URL(gh.callbackUrl ?? `http://localhost:${config.port}/hub/oauth_callback`);
+        const evidence = [`callback URL: ${callback.href}`];
+        if (callback.pathname !== '/hub/oauth_callback') {
+          return fail(
+            `The callback URL ${callback.href} does not end in /hub/oauth_callback.`,
+            'Register and configure http(s)://<address users open>/hub/oauth_callback.',
+            evidence,
+          );
+        }
+        const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(callback.hostname);
+        if (loopback && Number(callback.port || 80) !== config.port) {
+          return fail(
+            `The callback URL ${callback.href} points at port ${callback.port || 80}, but the hub listens on ${config.port}.`,
+            `Use http://localhost:${config.port}/hub/oauth_callback (at GitHub and in auth.github.callbackUrl).`,
+            evidence,
+          );
+        }
+        const admins = config.auth.adminUsers.length;
+        if (!admins && !config.auth.allowedUsers.length && !config.auth.allowAll) {
+          return fail(
+            'GitHub sign-in is set up, but no rule lets anyone in.',
+            'Add yourself to auth.adminUsers (TEAMHUB_ADMIN_USERS).',
+            evidence,
+          );
+        }
+        return pass(
+          `GitHub sign-in is set up; register ${callback.href} as the OAuth app's callback URL.`,
+          evidence,
+        );
+      },
+    },
+  ];
+  return checks;
+}
+
+/** Runs every check in order; never throws. */
+export async function runDiagnostics(
+  config: HubConfig,
+  o: { running: boolean } = { running: false },
+): Promise<CheckResult[]> {
+  const out: CheckResult[] = [];
+  for (const c of diagnostics(config, o)) {
+    try {
+      out.push({ name: c.name, ...(await c.run()) });
+    } catch (err) {
+      out.push({
+        name: c.name,
+        ok: false,
+        message: `The check failed to run: ${describeError(err)}.`,
+        evidence: [],
+        fix: 'Report this as a bug.',
+      });
+    }
+  }
+  return out;
+}
+
+export function formatDiagnostics(results: CheckResult[]): string {
+  return results
+    .map((r) => {
+      const lines = [`${r.ok ? 'ok  ' : 'FAIL'} ${r.name}: ${r.message}`];
+      if (!r.ok && r.fix) lines.push(`     fix: ${r.fix}`);
+      for (const e of r.evidence) lines.push(`     ${e}`);
+      return lines.join('\n');
+    })
+    .join('\n');
+}
