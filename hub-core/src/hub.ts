@@ -127,23 +127,29 @@ export function createHub(config: HubConfig, options: HubOptions = {}): Hub {
   // The configured port, else the one used last time (containers that outlive a restart still call
   // it), else any free port, remembered for next time.
   async function listenInternal(ip: string): Promise<number> {
-    const wanted = [config.docker.internalPort, state.internalPort].filter(
-      (p): p is number => p !== undefined,
-    );
-    for (const port of [...new Set(wanted)]) {
+    // With "any free port" (0), the port used last time comes first: running containers still call it.
+    const saved = state.internalPort;
+    const order = config.docker.internalPort === 0 ? [saved, 0] : [config.docker.internalPort, saved];
+    let port: number | undefined;
+    for (const p of [...new Set(order.filter((x): x is number => x !== undefined))]) {
       try {
-        return await listen(internal, port, ip);
+        port = await listen(internal, p, ip);
+        break;
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || port === 0) throw err;
+        if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || p === 0) throw err;
       }
     }
-    const port = await listen(internal, 0, ip);
-    log(
-      'warn',
-      `port ${config.docker.internalPort} on ${ip} is taken; containers will call the hub on port ${port} (remembered for restarts)`,
-    );
-    state.internalPort = port;
-    saveHubState(config.dataDir, state);
+    if (port === undefined) {
+      port = await listen(internal, 0, ip);
+      log(
+        'warn',
+        `port ${config.docker.internalPort} on ${ip} is taken; containers will call the hub on port ${port} instead`,
+      );
+    }
+    if (port !== saved) {
+      state.internalPort = port;
+      saveHubState(config.dataDir, state);
+    }
     return port;
   }
 
@@ -248,8 +254,16 @@ export function createHub(config: HubConfig, options: HubOptions = {}): Hub {
     },
     log: (msg) => log('warn', msg),
   });
-  const front = http.createServer(proxy.request);
-  front.on('upgrade', proxy.upgrade);
+  // Requests that arrive while start() is still re-adopting servers wait for it, so a restored
+  // server's URL never answers "not running" during start-up.
+  let markReady: () => void = () => undefined;
+  const ready = new Promise<void>((resolve) => (markReady = resolve));
+  const front = http.createServer((req, res) => void ready.then(() => proxy.request(req, res)));
+  front.on(
+    'upgrade',
+    (req: http.IncomingMessage, socket: net.Socket, head: Buffer) =>
+      void ready.then(() => proxy.upgrade(req, socket, head)),
+  );
 
   const hub: Hub = {
     context,
@@ -303,6 +317,7 @@ export function createHub(config: HubConfig, options: HubOptions = {}): Hub {
       } else if (status.problem) {
         log('warn', `${status.problem.message} ${status.problem.fix ?? ''}`);
       }
+      markReady();
       log('info', `TeamHub is running at ${hub.urls.public}`);
     },
     async stop(o = {}) {

@@ -2,7 +2,7 @@ import type { HubConfig } from './config/schema.js';
 import { HubError, describeError, isHubError } from './errors.js';
 import type { HubEvents, ProgressEvent } from './events.js';
 import type { RouteTable } from './proxy/routes.js';
-import type { DockerSpawner } from './spawner/docker-spawner.js';
+import { type DockerSpawner, specChanges } from './spawner/docker-spawner.js';
 import { serverPrefix } from './spawner/names.js';
 import { type ServerRow, type Store, type UserRow, now } from './store/store.js';
 import { hashToken, issueToken } from './tokens.js';
@@ -305,8 +305,9 @@ export class ServerManager {
   }
 
   /**
-   * On hub start: running servers get their routes back; vanished ones are marked stopped; ones
-   * created with another hub address (the internal port changed) are stopped, as they cannot reach us.
+   * On hub start: running servers whose containers still match the settings get their routes back
+   * without a restart; vanished ones are marked stopped; running ones made under other settings (a new
+   * image, env, limits, or hub address) are stopped, and the event log names what changed.
    */
   async reconcile(apiUrl?: string): Promise<void> {
     for (const row of this.d.store.listServers()) {
@@ -315,8 +316,13 @@ export class ServerManager {
       if (!user) continue;
       const id = row.container_id;
       const alive = id ? await this.d.spawner.isRunning(id).catch(() => false) : false;
-      const theirUrl = alive && id && apiUrl ? await this.d.spawner.apiUrlOf(id) : apiUrl;
-      if (alive && row.url && row.status === 'running' && theirUrl === apiUrl) {
+      let changes: string[] = [];
+      if (alive && id && apiUrl) {
+        const stored = await this.d.spawner.storedSpec(id);
+        const current = this.d.spawner.specOf(this.environment(user.name, row.name, '', apiUrl));
+        changes = stored ? specChanges(stored, current) : ['it was made without a settings label'];
+      }
+      if (alive && row.url && row.status === 'running' && changes.length === 0) {
         this.d.routes.add({
           prefix: serverPrefix(user.name, row.name),
           target: row.url,
@@ -326,13 +332,13 @@ export class ServerManager {
         this.d.log(`${user.name}'s server is still running; route restored`);
         continue;
       }
-      if (alive && theirUrl !== apiUrl) {
+      if (alive && changes.length) {
         this.d.events.record({
           level: 'warn',
-          kind: 'server-stale-address',
+          kind: 'server-outdated',
           user_name: user.name,
-          message: `${user.name}'s server was stopped: it was started for the hub at ${theirUrl}, and the hub is now at ${apiUrl}. Start it again.`,
-          details: {},
+          message: `${user.name}'s server was stopped because the settings changed since it started (${changes.join('; ')}). Starting it again applies them; the user's files are kept.`,
+          details: { changes },
         });
       }
       if (id) await this.d.spawner.stop(id).catch(() => undefined);

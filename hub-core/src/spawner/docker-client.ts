@@ -5,6 +5,8 @@ export const LABEL_MANAGED = 'org.teamhub.managed';
 export const LABEL_USER = 'org.teamhub.user';
 export const LABEL_SERVER = 'org.teamhub.server';
 export const LABEL_HUB = 'org.teamhub.hub';
+/** The container's spec (settings that shaped it, no secrets), as JSON. */
+export const LABEL_SPEC = 'org.teamhub.spec';
 
 /** Turns a failure to talk to the engine into the sentence a person needs (F08). */
 export function dockerUnreachable(socketPath: string, err: unknown): HubError {

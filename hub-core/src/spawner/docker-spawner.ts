@@ -9,6 +9,7 @@ import {
   LABEL_HUB,
   LABEL_MANAGED,
   LABEL_SERVER,
+  LABEL_SPEC,
   LABEL_USER,
   demuxLogs,
   dockerUnreachable,
@@ -27,6 +28,33 @@ export interface SpawnRequest {
   prefix: string;
   env: Record<string, string>;
   onProgress: (p: Progress) => void;
+}
+
+export interface ContainerSpec {
+  image: string;
+  cmd: string[] | null;
+  network: string;
+  homeMount: string;
+  memLimit: string | null;
+  cpuLimit: number | null;
+  env: Record<string, string>;
+}
+
+/** The settings that differ between two specs, in words ("image: a → b", "env MEM_LIMIT"). */
+export function specChanges(before: ContainerSpec, after: ContainerSpec): string[] {
+  const out: string[] = [];
+  for (const key of ['image', 'cmd', 'network', 'homeMount', 'memLimit', 'cpuLimit'] as const) {
+    const a = JSON.stringify(before[key]);
+    const b = JSON.stringify(after[key]);
+    if (a !== b) out.push(`${key}: ${a} → ${b}`);
+  }
+  for (const k of new Set([...Object.keys(before.env), ...Object.keys(after.env)])) {
+    if (before.env[k] !== after.env[k])
+      out.push(
+        `env ${k}: ${JSON.stringify(before.env[k] ?? null)} → ${JSON.stringify(after.env[k] ?? null)}`,
+      );
+  }
+  return out;
 }
 
 export interface StartedServer {
@@ -91,18 +119,6 @@ export class DockerSpawner {
     } catch (err) {
       if (isStatus(err, 404)) return false;
       throw err;
-    }
-  }
-
-  /** The hub API URL a container was created with (to notice when the hub's address changed). */
-  async apiUrlOf(containerId: string): Promise<string | undefined> {
-    try {
-      const info = await this.docker.api.getContainer(containerId).inspect();
-      return info.Config.Env?.find((e) => e.startsWith('JUPYTERHUB_API_URL='))?.slice(
-        'JUPYTERHUB_API_URL='.length,
-      );
-    } catch {
-      return undefined;
     }
   }
 
@@ -191,6 +207,34 @@ export class DockerSpawner {
     return name;
   }
 
+  /**
+   * Everything that shapes a container, secrets left out: recorded in a label so that a running
+   * container made under other settings is noticed (and named) after a hub restart.
+   */
+  specOf(env: Record<string, string>): ContainerSpec {
+    const { JUPYTERHUB_API_TOKEN: _t, JPY_API_TOKEN: _j, ...visible } = { ...env, ...this.cfg.env };
+    return {
+      image: this.cfg.image,
+      cmd: this.cfg.cmd ?? null,
+      network: this.cfg.network,
+      homeMount: this.cfg.homeMount,
+      memLimit: this.cfg.memLimit ?? null,
+      cpuLimit: this.cfg.cpuLimit ?? null,
+      env: visible,
+    };
+  }
+
+  /** The spec a container was created with, from its label (undefined for containers without one). */
+  async storedSpec(containerId: string): Promise<ContainerSpec | undefined> {
+    try {
+      const info = await this.docker.api.getContainer(containerId).inspect();
+      const label = info.Config.Labels?.[LABEL_SPEC];
+      return label ? (JSON.parse(label) as ContainerSpec) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
   private async create(name: string, volume: string, req: SpawnRequest): Promise<Docker.Container> {
     const mem = this.cfg.memLimit ? parseSize(this.cfg.memLimit) : undefined;
     const env = { ...req.env, ...this.cfg.env };
@@ -205,6 +249,7 @@ export class DockerSpawner {
           [LABEL_USER]: req.user,
           [LABEL_SERVER]: req.server,
           [LABEL_HUB]: this.hubId,
+          [LABEL_SPEC]: JSON.stringify(this.specOf(req.env)),
         },
         ExposedPorts: { [`${CONTAINER_PORT}/tcp`]: {} },
         HostConfig: {
