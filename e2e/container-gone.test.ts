@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { containerName } from '../hub-core/src/spawner/names.js';
 import { docker, requireDockerAndImage } from './fixtures/docker.js';
@@ -68,6 +69,13 @@ describe('a server whose container dies outside the hub', () => {
     );
     expect(Date.now() - t0).toBeLessThan(5_000);
 
+    // The explanation (exit code, last logs) follows a moment after the route is gone.
+    const kim = th.hub.context.store.getUser(user);
+    await until(
+      'the failure to be recorded',
+      async () => (th.hub.context.store.getServer(kim?.id ?? -1, '')?.status === 'failed' ? true : undefined),
+      5_000,
+    );
     const api = await client.request(`/user/${user}/api/status`);
     expect(api.status).toBe(404);
     expect(await api.json()).toMatchObject({ status: 404 });
@@ -86,5 +94,29 @@ describe('a server whose container dies outside the hub', () => {
       headers: { 'x-xsrftoken': xsrf },
     });
     expect(again.status).toBe(204);
+  });
+});
+
+describe('a user removed with the CLI while the hub runs', () => {
+  it('loses the route to their container at once', async () => {
+    const other = uniqueLogin('rm');
+    th.hub.context.store.ensureUser(other);
+    const ann = th.hub.context.store.getUser(other);
+    if (!ann) throw new Error('user missing');
+    await th.hub.context.servers.spawn(ann, '').done;
+    expect(th.hub.context.routes.lookup(`/user/${other}/`)).toBeDefined();
+    const r = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'e2e/fixtures/run-cli.ts', 'user', 'remove', other],
+      {
+        encoding: 'utf8',
+        env: { ...process.env, TEAMHUB_DATA_DIR: th.dataDir },
+      },
+    );
+    expect(r.status, r.stderr).toBe(0);
+    const end = Date.now() + 5_000;
+    while (th.hub.context.routes.lookup(`/user/${other}/`) && Date.now() < end)
+      await new Promise((res) => setTimeout(res, 100));
+    expect(th.hub.context.routes.lookup(`/user/${other}/`)).toBeUndefined();
   });
 });

@@ -1,9 +1,9 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { HubConfig } from './config/schema.js';
 import { HubError } from './errors.js';
 import { RouteTable } from './proxy/routes.js';
-import { scopeProblem } from './scopes.js';
 import { HubEvents } from './events.js';
 import { loadHubState } from './hub-state.js';
 import { ServerManager } from './servers.js';
@@ -11,7 +11,9 @@ import { DockerClient } from './spawner/docker-client.js';
 import { DockerSpawner } from './spawner/docker-spawner.js';
 import { openDatabase } from './store/database.js';
 import { Store } from './store/store.js';
+import { scopeProblem } from './scopes.js';
 import { issueToken } from './tokens.js';
+import { expiryProblem, resolveTokenScopes } from './token-requests.js';
 import { usernameProblem } from './usernames.js';
 
 /**
@@ -19,7 +21,14 @@ import { usernameProblem } from './usernames.js';
  * or not the hub is running (SQLite lets both use the file at once).
  */
 function openStore(config: HubConfig): Store {
-  return new Store(openDatabase(path.join(config.dataDir, 'teamhub.sqlite')));
+  const file = path.join(config.dataDir, 'teamhub.sqlite');
+  // A mistyped --data-dir must not quietly start an empty hub database.
+  if (!fs.existsSync(file)) {
+    throw new HubError(1, 'no-data', `There is no TeamHub database in ${config.dataDir}.`, {
+      fix: 'Start the hub once (teamhub serve) with this data folder, or give the folder the hub uses with --data-dir / TEAMHUB_DATA_DIR.',
+    });
+  }
+  return new Store(openDatabase(file));
 }
 
 const normalize = (name: string) => name.trim().toLowerCase();
@@ -43,13 +52,18 @@ export async function tokenCommand(
       'Usage: teamhub token <user> [--note TEXT] [--expires-in SECONDS] [--scopes a,b,c]',
     );
   const expires = values['expires-in'];
-  if (expires !== undefined && !/^[1-9]\d*$/.test(expires)) {
-    throw new HubError(2, 'usage', `--expires-in must be a whole number of seconds, not "${expires}".`);
-  }
-  const scopes = values.scopes
-    ?.split(',')
-    .map((s) => s.trim())
-    .filter(Boolean) ?? ['inherit'];
+  const seconds = expires === undefined ? undefined : /^\d+$/.test(expires) ? Number(expires) : expires;
+  const expiry = expiryProblem(seconds);
+  if (expiry) throw new HubError(2, 'usage', `--expires-in ${expiry}.`);
+  const scopes =
+    values.scopes === undefined
+      ? []
+      : values.scopes
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
+  if (values.scopes !== undefined && scopes.length === 0)
+    throw new HubError(2, 'usage', '--scopes needs at least one scope, e.g. --scopes read:users,list:users.');
   for (const s of scopes) {
     const problem = scopeProblem(s);
     if (problem) throw new HubError(2, 'bad-scope', `Cannot use scope ${s}: ${problem}.`);
@@ -63,12 +77,13 @@ export async function tokenCommand(
         'no-user',
         `No such user: ${normalize(name)} (add one with: teamhub user add ${normalize(name)}).`,
       );
+    const raw = resolveTokenScopes({ owner: user, scopes, roles: [] });
     const { token } = issueToken(store, {
       userId: user.id,
       kind: 'api',
-      scopes,
+      scopes: raw,
       note: values.note ?? 'Requested via teamhub token',
-      expiresInSeconds: expires ? Number(expires) : null,
+      expiresInSeconds: (seconds as number | undefined) ?? null,
     });
     out(token);
   } finally {
@@ -86,6 +101,7 @@ export async function userCommand(
   const store = openStore(config);
   try {
     if (action === 'list') {
+      if (names.length) throw new HubError(2, 'usage', usage);
       for (const u of store.listUsers()) {
         const running = store
           .serversOf(u.id)
@@ -97,8 +113,19 @@ export async function userCommand(
       }
       return;
     }
-    if (!['add', 'remove', 'admin', 'unadmin'].includes(action ?? '') || names.length === 0)
+    if (!['add', 'remove', 'admin', 'unadmin'].includes(action ?? '') || names.length === 0) {
       throw new HubError(2, 'usage', usage);
+    }
+    // Check every name before changing anything, as the API's batch create does.
+    for (const raw of names) {
+      const problem = usernameProblem(normalize(raw));
+      if (problem)
+        throw new HubError(
+          2,
+          'bad-name',
+          `Invalid username: ${JSON.stringify(raw)} (${problem}); nothing was changed.`,
+        );
+    }
     for (const raw of names) {
       const name = normalize(raw);
       const problem = usernameProblem(name);

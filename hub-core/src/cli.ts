@@ -132,6 +132,16 @@ export async function main(argv: string[]): Promise<void> {
     process.stderr.write(`teamhub: unknown command "${command}".\n\n${USAGE}\n`);
     process.exit(2);
   } catch (err) {
+    // node:util parseArgs errors carry codes like ERR_PARSE_ARGS_UNKNOWN_OPTION: a usage mistake.
+    const code = (err as { code?: string }).code ?? '';
+    if (code.startsWith('ERR_PARSE_ARGS'))
+      fail(
+        new HubError(
+          2,
+          'usage',
+          `${(err as Error).message.replace(/\. To specify.*$/s, '')}. See teamhub --help.`,
+        ),
+      );
     fail(err);
   }
 }

@@ -7,7 +7,25 @@ import { HubError, describeError } from './errors.js';
 import { probeHttp } from './http-probe.js';
 import { prepareDataDir } from './hub-state.js';
 import { hubConnectCandidates } from './network.js';
-import { DockerClient, LABEL_MANAGED, demuxLogs, withTimeout } from './spawner/docker-client.js';
+import { DockerClient, LABEL_HUB, LABEL_MANAGED, demuxLogs, withTimeout } from './spawner/docker-client.js';
+
+const LABEL_PROBE = 'org.teamhub.probe';
+
+/** Removes a hub's probe containers that outlived their check (the hub stopped mid-probe). */
+export async function removeProbes(docker: DockerClient, hubId: string): Promise<void> {
+  const list = await docker.api.listContainers({
+    all: true,
+    filters: { label: [`${LABEL_PROBE}=true`, `${LABEL_HUB}=${hubId}`] },
+  });
+  await Promise.all(
+    list.map((c) =>
+      docker.api
+        .getContainer(c.Id)
+        .remove({ force: true })
+        .catch(() => undefined),
+    ),
+  );
+}
 
 export interface CheckResult {
   name: string;
@@ -30,11 +48,18 @@ const fail = (message: string, fix: string, evidence: string[] = []) => ({
 const fromError = (e: HubError) => fail(e.message, e.fix ?? '', e.evidence);
 
 /** Runs a short-lived container of the configured image and returns its exit code and output. */
-async function runProbe(docker: DockerClient, cfg: HubConfig['docker'], cmd: string[], timeoutMs = 30_000) {
+async function runProbe(
+  docker: DockerClient,
+  cfg: HubConfig['docker'],
+  cmd: string[],
+  timeoutMs = 30_000,
+  hubId?: string,
+) {
   const container = await docker.api.createContainer({
     Image: cfg.image,
     Cmd: cmd,
-    Labels: { [LABEL_MANAGED]: 'true', 'org.teamhub.probe': 'true' },
+    // Labelled with the hub, so that a hub stopping mid-probe can remove its probes (removeProbes).
+    Labels: { [LABEL_MANAGED]: 'true', [LABEL_PROBE]: 'true', ...(hubId ? { [LABEL_HUB]: hubId } : {}) },
     HostConfig: { NetworkMode: cfg.network, AutoRemove: false },
   });
   try {
@@ -74,11 +99,12 @@ export async function probeHubFromContainer(
   docker: DockerClient,
   cfg: HubConfig['docker'],
   url: string,
+  hubId?: string,
 ): Promise<AddressProof> {
   const at = new Date().toISOString();
   const script = 'import sys,urllib.request as u; r=u.urlopen(sys.argv[1], timeout=5); print(r.status)';
   try {
-    const r = await runProbe(docker, cfg, ['python3', '-c', script, url], 20_000);
+    const r = await runProbe(docker, cfg, ['python3', '-c', script, url], 20_000, hubId);
     if (r.code === 0)
       return {
         ok: true,
@@ -271,7 +297,7 @@ export function diagnostics(
         const container = await docker.api.createContainer({
           Image: cfg.image,
           Cmd: ['python3', '-m', 'http.server', '8888'],
-          Labels: { [LABEL_MANAGED]: 'true', 'org.teamhub.probe': 'true' },
+          Labels: { [LABEL_MANAGED]: 'true', [LABEL_PROBE]: 'true' },
           HostConfig: { NetworkMode: cfg.network },
         });
         try {

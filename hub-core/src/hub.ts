@@ -6,7 +6,7 @@ import type { HubConfig } from './config/schema.js';
 import type { HubContext } from './context.js';
 import { HubError, describeError } from './errors.js';
 import { HubEvents } from './events.js';
-import { type AddressProof, probeHubFromContainer } from './diagnostics.js';
+import { type AddressProof, probeHubFromContainer, removeProbes } from './diagnostics.js';
 import { createHubApp } from './http/app.js';
 import { hubConnectCandidates } from './network.js';
 import { createProxy } from './proxy/proxy.js';
@@ -198,7 +198,7 @@ export function createHub(config: HubConfig, options: HubOptions = {}): Hub {
   async function provenHubApiUrl(): Promise<string> {
     const url = await hubApiUrlForContainers();
     if (proof?.ok && proof.url === url) return url;
-    proof = await probeHubFromContainer(docker, config.docker, url);
+    proof = await probeHubFromContainer(docker, config.docker, url, state.hubId);
     if (proof.checked && !proof.ok) {
       throw new HubError(503, 'hub-unreachable', proof.message, {
         evidence: proof.evidence,
@@ -322,6 +322,7 @@ export function createHub(config: HubConfig, options: HubOptions = {}): Hub {
     },
     async stop(o = {}) {
       stopWatching?.();
+      await removeProbes(docker, state.hubId).catch(() => undefined);
       if (o.stopServers ?? options.stopServersOnExit ?? true) await servers.stopAll();
       proxy.close();
       await Promise.all([closeServer(front), closeServer(internal)]);

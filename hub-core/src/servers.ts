@@ -48,6 +48,7 @@ interface Pending {
 export class ServerManager {
   private readonly pending = new Map<string, Pending>();
   private readonly lastFailure = new Map<string, ProgressEvent>();
+  private readonly stopsQueued = new Set<string>();
 
   constructor(private readonly d: ServerManagerDeps) {}
 
@@ -80,6 +81,13 @@ export class ServerManager {
    */
   spawn(user: UserRow, server = '', userOptions: Record<string, unknown> = {}): { done: Promise<void> } {
     const key = this.key(user, server);
+    if (this.stopsQueued.has(key)) {
+      throw new HubError(
+        400,
+        'stop-pending',
+        `${user.name}'s server is being stopped; start it again once it has stopped.`,
+      );
+    }
     const inFlight = this.pending.get(key);
     if (inFlight) return { done: inFlight.done };
     const row = this.d.store.ensureServer(user.id, server);
@@ -126,8 +134,16 @@ export class ServerManager {
         user_id: user.id,
         server_name: row.name,
       });
+      let volume = this.d.store.getUserById(user.id)?.volume ?? null;
+      if (!volume) {
+        volume = await this.d.spawner.chooseVolume(user.name, user.id, `${user.id}@${user.created}`);
+        this.d.store.setVolume(user.id, volume);
+      }
       const started = await this.d.spawner.start({
         user: user.name,
+        userId: user.id,
+        userKey: `${user.id}@${user.created}`,
+        volume,
         server: row.name,
         prefix,
         env: this.environment(user.name, row.name, token, apiUrl),
@@ -142,7 +158,13 @@ export class ServerManager {
         started: ts,
         last_activity: ts,
       });
-      this.d.routes.add({ prefix, target: started.url, user: user.name, server: row.name });
+      this.d.routes.add({
+        prefix,
+        target: started.url,
+        user: user.name,
+        server: row.name,
+        containerId: started.containerId,
+      });
       this.d.events.record({
         level: 'info',
         kind: 'spawn-ready',
@@ -203,7 +225,22 @@ export class ServerManager {
   }
 
   /** Stops a server: route first, then the container (the volume stays), then its tokens and OAuth client. */
+  /** True while a stop has been asked for and has not finished (a start then would be undone). */
+  isStopQueued(user: UserRow, server = ''): boolean {
+    return this.stopsQueued.has(this.key(user, server));
+  }
+
   async stop(user: UserRow, server = ''): Promise<void> {
+    const key = this.key(user, server);
+    this.stopsQueued.add(key);
+    try {
+      await this.stopNow(user, server);
+    } finally {
+      this.stopsQueued.delete(key);
+    }
+  }
+
+  private async stopNow(user: UserRow, server: string): Promise<void> {
     const inFlight = this.pending.get(this.key(user, server));
     if (inFlight) await inFlight.done.catch(() => undefined);
     const row = this.d.store.getServer(user.id, server);
@@ -241,6 +278,7 @@ export class ServerManager {
    * route goes at once — its address may soon belong to another container — and the user sees why.
    */
   async containerGone(containerId: string, exitCode?: number): Promise<void> {
+    this.d.routes.removeContainer(containerId);
     const row = this.d.store.listServers().find((r) => r.container_id === containerId);
     if (!row || row.status !== 'running') return;
     const user = this.d.store.getUserById(row.user_id);
@@ -328,6 +366,7 @@ export class ServerManager {
           target: row.url,
           user: user.name,
           server: row.name,
+          containerId: id as string,
         });
         this.d.log(`${user.name}'s server is still running; route restored`);
         continue;

@@ -1,5 +1,8 @@
 import { MAX_ESCAPED_NAME, escapeForDocker } from './spawner/names.js';
 
+// Half of a UTF-16 pair: not text, cannot be put in a URL, so such a user could never be reached again.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 /**
  * Why a name cannot be a hub user name, or undefined when it can. Names become URL path segments
  * (`/user/<name>/`) and Docker names, so some are impossible whatever a provider says.
@@ -11,6 +14,7 @@ export function usernameProblem(name: string): string | undefined {
   if (name.includes('/')) return 'it contains "/"';
   if ([...name].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f))
     return 'it contains control characters';
+  if (LONE_SURROGATE.test(name)) return 'it is not valid Unicode';
   if (escapeForDocker(name).length > MAX_ESCAPED_NAME) return 'it is too long';
   return undefined;
 }

@@ -18,9 +18,17 @@ function cli(dataDir: string, ...args: string[]) {
   return { code: r.status, out: r.stdout.trim(), err: r.stderr.trim() };
 }
 
+/** A data folder a hub has run in once (the CLI refuses folders without a hub database). */
+async function hubFolder(): Promise<string> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'teamhub-cli-'));
+  const th = await startTestHub({ dataDir: dir, docker: { socketPath: '/nonexistent/docker.sock' } });
+  await th.hub.stop();
+  return dir;
+}
+
 describe('teamhub CLI', () => {
   it('manages users and mints tokens while the hub is stopped, which the hub then honours', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'teamhub-cli-'));
+    const dir = await hubFolder();
     expect(cli(dir, 'user', 'add', 'Ada', 'ben').out).toBe('added ada\nadded ben');
     expect(cli(dir, 'user', 'admin', 'ada').code).toBe(0);
     expect(cli(dir, 'user', 'list').out).toBe('ada (admin)\nben');
@@ -57,8 +65,23 @@ describe('teamhub CLI', () => {
     }
   });
 
-  it('says what is wrong, with exit code 2 for usage and 1 for the rest', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'teamhub-cli-'));
+  it('says what is wrong, with exit code 2 for usage and 1 for the rest', async () => {
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'teamhub-cli-'));
+    expect(cli(empty, 'user', 'list')).toMatchObject({
+      code: 1,
+      err: expect.stringContaining(`There is no TeamHub database in ${empty}.`),
+    });
+    expect(fs.readdirSync(empty)).toEqual([]);
+    const dir = await hubFolder();
+    expect(cli(dir, 'user', 'add', 'ok1', 'bad/', 'ok2')).toMatchObject({
+      code: 2,
+      err: expect.stringContaining('nothing was changed'),
+    });
+    expect(cli(dir, 'user', 'list').out).toBe('');
+    expect(cli(dir, 'token', 'x', '--expires-in', '0').code).toBe(2);
+    expect(cli(dir, 'token', 'x', '--bogus').err).toMatch(
+      /^teamhub: Unknown option '--bogus'\. See teamhub --help\.$/,
+    );
     expect(cli(dir, 'token', 'nobody')).toMatchObject({
       code: 1,
       err: 'teamhub: No such user: nobody (add one with: teamhub user add nobody).',

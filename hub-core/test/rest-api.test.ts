@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestHub, startTestHub } from '../../e2e/fixtures/test-hub.js';
 
@@ -193,5 +194,86 @@ describe('hub', () => {
     expect(missing.status).toBe(404);
     expect(missing.json).toMatchObject({ status: 404 });
     expect(missing.headers.get('x-jupyterhub-version')).toBe('3.0.0');
+  });
+});
+
+describe('what the REST trial found', () => {
+  it('refuses names that are not text, and tokens that would outlive timestamps', async () => {
+    expect((await api('POST', '/hub/api/users', { raw: '{"usernames": ["\\ud800"]}' })).status).toBe(400);
+    expect((await api('POST', '/hub/api/groups', { raw: '{"groups": ["\\udfff"]}' })).status).toBe(400);
+    for (const expires_in of [1e30, 8_000_000_000_000, 315_360_001]) {
+      const r = await api('POST', '/hub/api/users/ann/tokens', { body: { expires_in } });
+      expect(r.status, String(expires_in)).toBe(400);
+      expect((r.json as unknown as { message: string }).message).toContain('ten years');
+    }
+    expect(
+      (await api('POST', '/hub/api/users/ann/tokens', { body: { expires_in: 315_360_000 } })).status,
+    ).toBe(201);
+  });
+
+  it('builds next.url even from an empty or broken Host header', async () => {
+    for (const host of ['', '[', 'a b']) {
+      const res = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = http.request(
+          {
+            host: '127.0.0.1',
+            port: th.port,
+            path: '/hub/api/users?limit=1',
+            setHost: false,
+            headers: { host, authorization: `token ${T}`, accept: PAGE },
+          },
+          (r) => {
+            let body = '';
+            r.on('data', (c: Buffer) => (body += c.toString()));
+            r.on('end', () => resolve({ status: r.statusCode ?? 0, body }));
+          },
+        );
+        req.on('error', reject);
+        req.end();
+      });
+      expect(res.status, JSON.stringify(host)).toBe(200);
+      expect(
+        (JSON.parse(res.body) as { _pagination: { next: { url: string } } })._pagination.next.url,
+      ).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/hub\/api\/users\?/);
+    }
+  });
+
+  it('refuses what it cannot do instead of answering 200 and ignoring it', async () => {
+    expect((await api('PATCH', '/hub/api/users/ann', { body: { roles: ['admin'] } })).status).toBe(400);
+    expect((await api('PATCH', '/hub/api/users/ann', { body: { auth_state: { a: 1 } } })).status).toBe(400);
+    expect((await api('PATCH', '/hub/api/users/ann', { body: { roles: ['user'] } })).status).toBe(200);
+    await api('POST', '/hub/api/groups/deep', { body: {} });
+    const deep = '{"a":'.repeat(5000) + '1' + '}'.repeat(5000);
+    expect((await api('PUT', '/hub/api/groups/deep/properties', { raw: deep })).status).toBe(400);
+    expect((await api('PUT', '/hub/api/groups/deep/properties', { raw: '' })).status).toBe(400);
+    expect((await api('POST', '/hub/api/users', { body: { usernames: 'ann' } })).status).toBe(400);
+  });
+
+  it("explains a narrow token's limits as the token's, not the user's", async () => {
+    const r = await api('POST', '/hub/api/users/boss/tokens', {
+      body: { scopes: ['read:users!user=boss', 'tokens!user=boss'] },
+    });
+    const { token } = r.json as unknown as { token: string };
+    const denied = await api('GET', '/hub/api/users', { token });
+    expect(denied.status).toBe(403);
+    expect((denied.json as unknown as { message: string }).message).toContain(
+      "this token's scopes do not include it",
+    );
+    const more = await api('POST', '/hub/api/users/boss/tokens', { token, body: { scopes: ['list:users'] } });
+    expect(more.status).toBe(400);
+    expect((more.json as unknown as { message: string }).message).toContain(
+      'the credentials of boss used for this request do not hold them',
+    );
+    const same = await api('POST', '/hub/api/users/boss/tokens', { token, body: {} });
+    expect(same.status).toBe(201);
+    expect((same.json as unknown as { scopes: string[] }).scopes).toContain('read:users!user=boss');
+    expect((same.json as unknown as { scopes: string[] }).scopes).not.toContain('list:users');
+  });
+
+  it('gives the admin role to admins only', async () => {
+    expect((await api('POST', '/hub/api/users/boss/tokens', { body: { roles: ['admin'] } })).status).toBe(
+      201,
+    );
+    expect((await api('POST', '/hub/api/users/ann/tokens', { body: { roles: ['admin'] } })).status).toBe(400);
   });
 });

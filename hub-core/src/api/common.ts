@@ -2,7 +2,7 @@ import express, { type Request, type Response } from 'express';
 import type { HubContext } from '../context.js';
 import { HubError } from '../errors.js';
 import { type Auth, authOf, checkXsrf } from '../http/auth-context.js';
-import { type Target, check } from '../scopes.js';
+import { type Target, check, parseScopes, userScopes } from '../scopes.js';
 import type { UserRow } from '../store/store.js';
 import { usernameProblem } from '../usernames.js';
 
@@ -32,7 +32,13 @@ export function caller(ctx: HubContext, req: Request, res: Response): Auth {
   return auth;
 }
 
-function describeCaller(auth: Auth): string {
+function describeCaller(auth: Auth, scopes: string[], target: Target): string {
+  if (auth.token?.kind === 'api') {
+    const owner = parseScopes(userScopes(auth.user));
+    if (scopes.some((s) => check(owner, s, target) === 'yes')) {
+      return `; this token's scopes do not include it (its owner ${auth.user.name} has the right: make a token with that scope)`;
+    }
+  }
   if (auth.token?.kind === 'server')
     return `; this is the single-user server token of ${auth.user.name}, which can only report activity and identify its owner`;
   if (auth.token?.kind === 'oauth')
@@ -62,7 +68,7 @@ export function needScope(auth: Auth, scopes: string[], target: Target = {}): vo
   throw new HubError(
     403,
     'missing-scope',
-    `Action is not authorized with current scopes; requires any of [${scopes.join(', ')}]${describeCaller(auth)}.`,
+    `Action is not authorized with current scopes; requires any of [${scopes.join(', ')}]${describeCaller(auth, scopes, target)}.`,
   );
 }
 
@@ -130,7 +136,16 @@ export function sendPage(req: Request, res: Response, items: unknown[], total: n
   const nextOffset = page.offset + page.limit;
   let next = null;
   if (nextOffset < total) {
-    const url = new URL(req.originalUrl, `${req.protocol}://${req.get('host') ?? 'localhost'}`);
+    let url: URL;
+    try {
+      url = new URL(req.originalUrl, `${req.protocol}://${req.get('host') ?? ''}`);
+    } catch {
+      // An empty or malformed Host header: fall back to the address the hub listens on.
+      url = new URL(
+        req.originalUrl,
+        `http://${req.socket.localAddress?.includes(':') ? `[${req.socket.localAddress}]` : req.socket.localAddress}:${req.socket.localPort}`,
+      );
+    }
     url.searchParams.set('offset', String(nextOffset));
     url.searchParams.set('limit', String(page.limit));
     next = { offset: nextOffset, limit: page.limit, url: url.href };

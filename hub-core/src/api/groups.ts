@@ -122,12 +122,39 @@ export function groupRoutes(ctx: HubContext): Router {
     const name = String(req.params.group);
     needScope(auth, ['groups'], { group: name });
     const g = findGroup(ctx, name);
-    if (typeof req.body !== 'object' || req.body === null || Array.isArray(req.body)) {
-      throw new HubError(400, 'bad-properties', 'Group properties must be a JSON object.');
+    const empty = !req.headers['transfer-encoding'] && Number(req.headers['content-length'] ?? 0) === 0;
+    if (empty || typeof req.body !== 'object' || req.body === null || Array.isArray(req.body)) {
+      throw new HubError(
+        400,
+        'bad-properties',
+        'Send the group properties as a JSON object (an empty body would erase them).',
+      );
+    }
+    if (depthOf(req.body) > MAX_PROPERTY_DEPTH) {
+      throw new HubError(
+        400,
+        'bad-properties',
+        `Group properties may nest at most ${MAX_PROPERTY_DEPTH} levels deep.`,
+      );
     }
     ctx.store.groups.setProperties(g.id, req.body as Record<string, unknown>);
     res.json(groupModel(ctx, findGroup(ctx, name)));
   });
 
   return r;
+}
+
+const MAX_PROPERTY_DEPTH = 32;
+
+/** How deeply a JSON value nests, counted without recursion (a hostile body may nest 100,000 deep). */
+function depthOf(value: unknown): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length) {
+    const [v, d] = stack.pop() as [unknown, number];
+    deepest = Math.max(deepest, d);
+    if (deepest > MAX_PROPERTY_DEPTH) return deepest;
+    if (v && typeof v === 'object') for (const child of Object.values(v)) stack.push([child, d + 1]);
+  }
+  return deepest;
 }

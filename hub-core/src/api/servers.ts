@@ -3,7 +3,7 @@ import type { HubContext } from '../context.js';
 import { HubError } from '../errors.js';
 import type { ProgressEvent } from '../events.js';
 import { serverPrefix } from '../spawner/names.js';
-import type { UserRow } from '../store/store.js';
+import { usernameProblem } from '../usernames.js';
 import { bodyObject, caller, findUser, needScope, jsonBody } from './common.js';
 import { isActive } from './models.js';
 
@@ -23,7 +23,7 @@ async function within(p: Promise<void>, ms: number): Promise<boolean> {
   }
 }
 
-function serverName(ctx: HubContext, req: Request, user: UserRow): string {
+function serverName(ctx: HubContext, req: Request): string {
   const name = typeof req.params.server === 'string' ? req.params.server : '';
   if (!name) return '';
   if (!ctx.config.namedServers.enabled) {
@@ -33,10 +33,11 @@ function serverName(ctx: HubContext, req: Request, user: UserRow): string {
       'Named servers are not enabled on this hub (set namedServers.enabled).',
     );
   }
-  if ([...name].some((c) => c.charCodeAt(0) < 0x20) || name.length > 255) {
-    throw new HubError(400, 'bad-server-name', `Invalid server name ${JSON.stringify(name)}.`);
-  }
-  void user;
+  // Server names are URL path segments too: "..", "/" or control characters would escape the prefix.
+  const problem = usernameProblem(name);
+  if (problem)
+    throw new HubError(400, 'bad-server-name', `Invalid server name ${JSON.stringify(name)} (${problem}).`);
+
   return name;
 }
 
@@ -47,13 +48,20 @@ export function serverRoutes(ctx: HubContext): Router {
   const start = async (req: Request, res: Response) => {
     const auth = caller(ctx, req, res);
     const user = findUser(ctx, String(req.params.name));
-    const name = serverName(ctx, req, user);
+    const name = serverName(ctx, req);
     needScope(auth, ['servers'], {
       server: `${user.name}/${name}`,
       groups: ctx.store.groups.groupNamesOf(user.id),
     });
     const options = bodyObject(req, 'a JSON object of user options');
     const existing = ctx.store.getServer(user.id, name);
+    if (ctx.servers.isStopQueued(user, name)) {
+      throw new HubError(
+        400,
+        'stop-pending',
+        `${user.name}'s server${name ? ` ${name}` : ''} is being stopped; start it again once it has stopped.`,
+      );
+    }
     if (existing?.status === 'spawning') {
       res.status(202).type('text/plain').end();
       return;
@@ -88,12 +96,19 @@ export function serverRoutes(ctx: HubContext): Router {
   const stop = async (req: Request, res: Response) => {
     const auth = caller(ctx, req, res);
     const user = findUser(ctx, String(req.params.name));
-    const name = serverName(ctx, req, user);
+    const name = serverName(ctx, req);
     needScope(auth, ['delete:servers'], {
       server: `${user.name}/${name}`,
       groups: ctx.store.groups.groupNamesOf(user.id),
     });
     const body = bodyObject(req);
+    if ('remove' in body && typeof body.remove !== 'boolean') {
+      throw new HubError(
+        400,
+        'bad-remove',
+        `remove must be true or false, not ${JSON.stringify(body.remove)}.`,
+      );
+    }
     const remove = body.remove === true;
     if (remove && !name)
       throw new HubError(
@@ -103,8 +118,14 @@ export function serverRoutes(ctx: HubContext): Router {
       );
     const existing = ctx.store.getServer(user.id, name);
     if (name && !existing) throw new HubError(404, 'no-server', `${user.name} has no server named ${name}`);
-    const finished = await within(ctx.servers.stop(user, name), SLOW_STOP_MS);
-    if (finished && remove && existing) ctx.store.deleteServer(existing.id);
+    // `remove` applies once the stop is done, even when that is after the 202.
+    const stopped = ctx.servers.stop(user, name).then(() => {
+      if (remove && existing) ctx.store.deleteServer(existing.id);
+    });
+    stopped.catch((err: unknown) =>
+      ctx.log('warn', `stopping ${user.name}'s server ${name} failed: ${String(err)}`),
+    );
+    const finished = await within(stopped, SLOW_STOP_MS);
     res
       .status(finished ? 204 : 202)
       .type('text/plain')
@@ -114,7 +135,7 @@ export function serverRoutes(ctx: HubContext): Router {
   const progress = (req: Request, res: Response) => {
     const auth = caller(ctx, req, res);
     const user = findUser(ctx, String(req.params.name));
-    const name = serverName(ctx, req, user);
+    const name = serverName(ctx, req);
     needScope(auth, ['read:servers'], {
       server: `${user.name}/${name}`,
       groups: ctx.store.groups.groupNamesOf(user.id),

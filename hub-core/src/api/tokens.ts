@@ -2,17 +2,12 @@ import { Router } from 'express';
 import type { HubContext } from '../context.js';
 import { HubError } from '../errors.js';
 import { tokenScopes } from '../http/auth-context.js';
-import { expandScopes, parseScopes, check, scopeProblem, userScopes } from '../scopes.js';
+import { check } from '../scopes.js';
 import type { TokenRow, UserRow } from '../store/store.js';
 import { issueToken } from '../tokens.js';
+import { expiryProblem, resolveTokenScopes } from '../token-requests.js';
 import { bodyObject, caller, findUser, needScope, userTarget, jsonBody } from './common.js';
 import { tokenModel } from './models.js';
-
-const ROLE_SCOPES: Record<string, string[]> = {
-  user: ['self'],
-  token: ['inherit'],
-  server: ['users:activity!user', 'access:servers!user'],
-};
 
 function findTokenOf(ctx: HubContext, user: UserRow, id: string): TokenRow {
   const m = /^a(\d+)$/.exec(id);
@@ -60,60 +55,27 @@ export function tokenRoutes(ctx: HubContext): Router {
       }
     }
     const expiresIn = body.expires_in;
-    if (!(
-      expiresIn === undefined ||
-      expiresIn === null ||
-      (Number.isInteger(expiresIn) && (expiresIn as number) > 0)
-    )) {
-      throw new HubError(
-        400,
-        'bad-token-request',
-        `token expires_in must be null or a positive integer (seconds), not ${JSON.stringify(expiresIn)}`,
-      );
-    }
+    const expiry = expiryProblem(expiresIn);
+    if (expiry) throw new HubError(400, 'bad-token-request', `token expires_in ${expiry}`);
     if (body.note !== undefined && body.note !== null && typeof body.note !== 'string') {
       throw new HubError(400, 'bad-token-request', 'token note must be a string');
     }
-    const roles = (body.roles as string[] | null | undefined) ?? [];
-    for (const role of roles) {
-      if (!(role in ROLE_SCOPES))
-        throw new HubError(
-          400,
-          'bad-token-request',
-          `Role ${role} does not exist (known: ${Object.keys(ROLE_SCOPES).join(', ')}).`,
-        );
-    }
-    const requested = [
-      ...((body.scopes as string[] | null | undefined) ?? []),
-      ...roles.flatMap((r) => ROLE_SCOPES[r] ?? []),
-    ];
-    const raw = requested.length ? requested : ['inherit'];
-    for (const s of raw) {
-      const problem = scopeProblem(s);
-      if (problem) throw new HubError(400, 'bad-scope', `Cannot create a token with scope ${s}: ${problem}.`);
-    }
-    // Nobody mints a token broader than the owner's rights or the requester's own.
-    const ownerScopes = userScopes(user);
-    const wanted = expandScopes(raw, { name: user.name, scopes: () => ownerScopes });
-    const ownerParsed = parseScopes(ownerScopes);
-    const beyond = [...wanted].filter((s) => {
-      const [base = '', f] = s.split('!');
-      const target = f?.startsWith('user=')
-        ? { user: f.slice(5) }
-        : f?.startsWith('server=')
-          ? { server: f.slice(7) }
-          : f?.startsWith('group=')
-            ? { group: f.slice(6) }
-            : {};
-      return check(ownerParsed, base, target) !== 'yes' || check(auth.parsed, base, target) !== 'yes';
+    const ownerAsks =
+      auth.user.id === user.id && (auth.via === 'cookie' || auth.token?.scopes.includes('inherit'));
+    const raw = resolveTokenScopes({
+      owner: user,
+      scopes: (body.scopes as string[] | null | undefined) ?? [],
+      roles: (body.roles as string[] | null | undefined) ?? [],
+      ...(ownerAsks
+        ? {}
+        : {
+            requester: {
+              name: auth.user.name,
+              parsed: auth.parsed,
+              ...(auth.token ? { rawScopes: auth.token.scopes } : {}),
+            },
+          }),
     });
-    if (beyond.length) {
-      throw new HubError(
-        400,
-        'scope-too-broad',
-        `Not assigning requested scopes ${beyond.sort().join(', ')}: they are not held by ${beyond.length && auth.user.id !== user.id ? `both ${auth.user.name} and ${user.name}` : user.name}.`,
-      );
-    }
     const note =
       typeof body.note === 'string' && body.note
         ? body.note

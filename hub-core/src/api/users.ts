@@ -123,6 +123,13 @@ export function userRoutes(ctx: HubContext): Router {
     needScope(auth, ['admin:users']);
     const data = bodyObject(req);
     const { usernames, ...rest } = data;
+    if (usernames !== undefined && !Array.isArray(usernames)) {
+      throw new HubError(
+        400,
+        'no-usernames',
+        `usernames must be a list of names, not ${JSON.stringify(usernames)}.`,
+      );
+    }
     if (!Array.isArray(usernames) || usernames.length === 0) {
       throw new HubError(
         400,
@@ -138,8 +145,8 @@ export function userRoutes(ctx: HubContext): Router {
     const names = usernames.map((n) => {
       try {
         return normalizeName(n);
-      } catch {
-        invalid.push(String(n));
+      } catch (err) {
+        invalid.push((err as Error).message.replace(/^Invalid username: /, '').replace(/\.$/, ''));
         return '';
       }
     });
@@ -205,6 +212,25 @@ export function userRoutes(ctx: HubContext): Router {
     needScope(auth, ['admin:users'], userTarget(ctx, user));
     const data = bodyObject(req);
     checkUserModel(data);
+    // Roles follow from admin, and there is no auth_state here: refuse rather than answer 200 and ignore.
+    const roles = ['admin', 'user'].filter((r) => r === 'user' || user.admin);
+    if (
+      Array.isArray(data.roles) &&
+      JSON.stringify([...data.roles].sort()) !== JSON.stringify(roles.sort())
+    ) {
+      throw new HubError(
+        400,
+        'roles-unsupported',
+        'TeamHub gives roles from the admin flag only: send {"admin": true} or {"admin": false}.',
+      );
+    }
+    if (data.auth_state !== undefined && data.auth_state !== null) {
+      throw new HubError(
+        400,
+        'auth-state-unsupported',
+        'TeamHub keeps no auth_state for users, so it cannot be set.',
+      );
+    }
     if (!auth.user.admin) {
       if (user.admin) throw new HubError(403, 'not-admin', 'Only admins can modify other admins');
       if (data.admin === true)

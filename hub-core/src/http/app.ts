@@ -79,7 +79,12 @@ export function createHubApp(ctx: HubContext): express.Express {
       return;
     }
     if (isApi(req)) {
-      res.status(status).json({ status, message, ...(e?.fix ? { fix: e.fix } : {}) });
+      res.status(status).json({
+        status,
+        message,
+        ...(e?.fix ? { fix: e.fix } : {}),
+        ...(e?.evidence.length ? { evidence: e.evidence } : {}),
+      });
       return;
     }
     const user = sessionFromCookie(ctx, req)?.user.name;

@@ -24,6 +24,8 @@ export interface Route {
   target: string;
   user: string;
   server: string;
+  /** The container behind the route: when it dies, the route goes, whatever the store says. */
+  containerId?: string;
   /** When the last request went through this route (ISO time). */
   lastActivity?: string;
 }
@@ -38,6 +40,11 @@ export class RouteTable {
 
   remove(prefix: string): void {
     this.routes.delete(prefix);
+  }
+
+  /** Removes every route to this container (a container that died must not keep an address). */
+  removeContainer(containerId: string): void {
+    for (const [prefix, r] of this.routes) if (r.containerId === containerId) this.routes.delete(prefix);
   }
 
   list(): Route[] {

@@ -3,6 +3,7 @@ import { HubError, describeError } from '../errors.js';
 
 export const LABEL_MANAGED = 'org.teamhub.managed';
 export const LABEL_USER = 'org.teamhub.user';
+export const LABEL_USER_ID = 'org.teamhub.user-id';
 export const LABEL_SERVER = 'org.teamhub.server';
 export const LABEL_HUB = 'org.teamhub.hub';
 /** The container's spec (settings that shaped it, no secrets), as JSON. */

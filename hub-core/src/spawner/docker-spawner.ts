@@ -11,6 +11,7 @@ import {
   LABEL_SERVER,
   LABEL_SPEC,
   LABEL_USER,
+  LABEL_USER_ID,
   demuxLogs,
   dockerUnreachable,
 } from './docker-client.js';
@@ -23,6 +24,11 @@ export interface Progress {
 
 export interface SpawnRequest {
   user: string;
+  userId: number;
+  /** Tells this user apart from an earlier user who had the same id (id + creation time). */
+  userKey: string;
+  /** The user's volume (chosen once, see chooseVolume). */
+  volume: string;
   server: string;
   /** The server's URL prefix, e.g. /user/alice/. */
   prefix: string;
@@ -80,7 +86,7 @@ export class DockerSpawner {
     await this.ensureImage(req.onProgress);
     const name = containerName(this.cfg.namePrefix, req.user, req.server);
     await this.removeStale(name);
-    const volume = await this.ensureVolume(req.user);
+    const volume = await this.ensureVolume(req);
     req.onProgress({ progress: 30, message: `Creating container ${name}` });
     const container = await this.create(name, volume, req);
     try {
@@ -193,15 +199,49 @@ export class DockerSpawner {
     }
   }
 
-  private async ensureVolume(user: string): Promise<string> {
-    const name = volumeName(this.cfg.namePrefix, user);
+  /**
+   * The volume for a user who has none yet: `<prefix>-user-<name>`, unless a volume of that name
+   * holds someone else's files (an earlier user of the same name, or another hub's), then with the
+   * user's id added. A deleted and re-created user never gets the old files by accident.
+   */
+  async chooseVolume(user: string, userId: number, userKey: string): Promise<string> {
+    const base = volumeName(this.cfg.namePrefix, user);
+    for (const name of [base, `${base}-${userId}`]) {
+      let labels: Record<string, string> | undefined;
+      try {
+        labels = (await this.docker.api.getVolume(name).inspect()).Labels ?? {};
+      } catch (err) {
+        if (isStatus(err, 404)) return name;
+        throw this.dockerError(`inspect the volume ${name}`, err);
+      }
+      // The key is id + creation time: SQLite may give a new user the id of a deleted one.
+      const ours = labels[LABEL_HUB] === this.hubId && labels[LABEL_USER_ID] === userKey;
+      if (ours) return name;
+    }
+    throw new HubError(
+      409,
+      'volume-taken',
+      `The volumes ${base} and ${base}-${userId} both belong to someone else.`,
+      {
+        fix: 'Remove or rename the old volume (docker volume rm), or set another docker.namePrefix.',
+      },
+    );
+  }
+
+  private async ensureVolume(req: SpawnRequest): Promise<string> {
+    const name = req.volume;
     try {
       await this.docker.api.getVolume(name).inspect();
     } catch (err) {
       if (!isStatus(err, 404)) throw this.dockerError(`inspect the volume ${name}`, err);
       await this.docker.api.createVolume({
         Name: name,
-        Labels: { [LABEL_MANAGED]: 'true', [LABEL_USER]: user },
+        Labels: {
+          [LABEL_MANAGED]: 'true',
+          [LABEL_USER]: req.user,
+          [LABEL_USER_ID]: req.userKey,
+          [LABEL_HUB]: this.hubId,
+        },
       });
     }
     return name;

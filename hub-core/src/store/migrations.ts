@@ -85,4 +85,27 @@ export const MIGRATIONS: string[] = [
     PRIMARY KEY (user_id, group_id)
   );
   `,
+  // 3: a user's volume keeps the name it was made under (renames must not orphan files), and token
+  // ids are never reused (a revoked a9 must not come back as someone else's a9).
+  `
+  ALTER TABLE users ADD COLUMN volume TEXT;
+  CREATE TABLE api_tokens_v3 (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    prefix TEXT NOT NULL,
+    hashed TEXT NOT NULL,
+    scopes TEXT NOT NULL DEFAULT '[]',
+    note TEXT NOT NULL DEFAULT '',
+    client_id TEXT,
+    session_id TEXT,
+    created TEXT NOT NULL,
+    expires_at TEXT,
+    last_activity TEXT
+  );
+  INSERT INTO api_tokens_v3 SELECT * FROM api_tokens;
+  DROP TABLE api_tokens;
+  ALTER TABLE api_tokens_v3 RENAME TO api_tokens;
+  CREATE INDEX api_tokens_prefix ON api_tokens(prefix);
+  `,
 ];

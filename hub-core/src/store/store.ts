@@ -9,6 +9,8 @@ export interface UserRow {
   admin: boolean;
   created: string;
   last_activity: string | null;
+  /** The Docker volume with the user's files, once one was made. */
+  volume: string | null;
 }
 
 export type ServerStatus = 'stopped' | 'spawning' | 'running' | 'stopping' | 'failed';
@@ -133,6 +135,9 @@ export class Store {
       this.db.prepare('UPDATE users SET admin = ? WHERE id = ?').run(admin ? 1 : 0, existing.id);
     }
     return this.getUser(name) as UserRow;
+  }
+  setVolume(id: number, volume: string): void {
+    this.db.prepare('UPDATE users SET volume = ? WHERE id = ?').run(volume, id);
   }
   setAdmin(id: number, admin: boolean): void {
     this.db.prepare('UPDATE users SET admin = ? WHERE id = ?').run(admin ? 1 : 0, id);
