@@ -85,12 +85,24 @@ export function userRoutes(ctx: HubContext): Router {
       );
     const nameFilter = typeof req.query.name_filter === 'string' ? req.query.name_filter.toLowerCase() : '';
     const page = pageOf(req);
+    // Per-user scope checks (and their group look-ups) only when the caller's list:users is filtered:
+    // an admin listing 50,000 users must not cost 50,000 queries.
+    const listScope = auth.parsed.get('list:users');
+    const everyone = listScope === 'all';
+    const byGroup = listScope !== undefined && listScope !== 'all' && listScope.group.size > 0;
     const servers = ctx.store.listServers();
     const active = new Set(servers.filter(isActive).map((s) => s.user_id));
     const ready = new Set(servers.filter((s) => s.status === 'running').map((s) => s.user_id));
     const users = ctx.store
       .listUsers()
-      .filter((u) => hasScope(auth, 'list:users', userTarget(ctx, u)))
+      .filter(
+        (u) =>
+          everyone ||
+          hasScope(auth, 'list:users', {
+            user: u.name,
+            ...(byGroup ? { groups: ctx.store.groups.groupNamesOf(u.id) } : {}),
+          }),
+      )
       .filter((u) => !nameFilter || u.name.toLowerCase().includes(nameFilter))
       .filter((u) =>
         state === 'active'
@@ -159,7 +171,7 @@ export function userRoutes(ctx: HubContext): Router {
     const toCreate = [...new Set(names)].filter((n) => !ctx.store.getUser(n));
     if (toCreate.length === 0)
       throw new HubError(409, 'exists', `All ${usernames.length} users already exist`);
-    const created = toCreate.map((n) => ctx.store.ensureUser(n, admin));
+    const created = ctx.store.db.transaction(() => toCreate.map((n) => ctx.store.ensureUser(n, admin)))();
     ctx.events.record({
       level: 'info',
       kind: 'users-added',
