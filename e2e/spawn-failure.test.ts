@@ -57,6 +57,7 @@ describe('a server that exits while starting', () => {
     expect(home).toContain('Your server failed to start');
     expect(home).toContain('exited with code 1');
     expect(home).toContain('/home/jovyan/projects');
+    expect(home).toContain('set docker.notebookDir to a folder inside docker.homeMount');
     expect(home).toContain('id="retry-server"');
   });
 });

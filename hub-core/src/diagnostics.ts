@@ -7,9 +7,14 @@ import { HubError, describeError } from './errors.js';
 import { probeHttp } from './http-probe.js';
 import { prepareDataDir } from './hub-state.js';
 import { hubConnectCandidates } from './network.js';
-import { DockerClient, LABEL_HUB, LABEL_MANAGED, demuxLogs, withTimeout } from './spawner/docker-client.js';
-
-const LABEL_PROBE = 'org.teamhub.probe';
+import {
+  DockerClient,
+  LABEL_HUB,
+  LABEL_MANAGED,
+  LABEL_PROBE,
+  demuxLogs,
+  withTimeout,
+} from './spawner/docker-client.js';
 
 /** Removes a hub's probe containers that outlived their check (the hub stopped mid-probe). */
 export async function removeProbes(docker: DockerClient, hubId: string): Promise<void> {

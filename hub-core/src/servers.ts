@@ -219,6 +219,7 @@ export class ServerManager {
       JUPYTERHUB_PUBLIC_HUB_URL: '',
       JUPYTER_IMAGE_SPEC: this.d.config.docker.image,
     };
+    if (this.d.config.docker.notebookDir) env.JUPYTERHUB_ROOT_DIR = this.d.config.docker.notebookDir;
     if (this.d.config.docker.memLimit) env.MEM_LIMIT = this.d.config.docker.memLimit;
     if (this.d.config.docker.cpuLimit) env.CPU_LIMIT = String(this.d.config.docker.cpuLimit);
     return env;

@@ -151,6 +151,13 @@ export const configSchema = z
           .describe('Memory limit per container.'),
         cpuLimit: z.number().positive().max(1024).optional().describe('CPU limit per container (cores).'),
         cmd: z.array(z.string()).optional().describe('Command override; default = the image CMD.'),
+        notebookDir: z
+          .string()
+          .regex(/^\/[^\0]*$/, { message: 'expected an absolute path inside the container' })
+          .optional()
+          .describe(
+            'Folder the notebook server opens in; created in the volume when inside docker.homeMount.',
+          ),
         env: z.record(z.string(), z.string()).default({}).describe('Extra environment for user containers.'),
         hubConnectIp: z
           .string()

@@ -6,6 +6,8 @@ export const LABEL_USER = 'org.teamhub.user';
 export const LABEL_USER_ID = 'org.teamhub.user-id';
 export const LABEL_SERVER = 'org.teamhub.server';
 export const LABEL_HUB = 'org.teamhub.hub';
+/** Short-lived helper containers (checks, folder preparation), removed when done or when the hub stops. */
+export const LABEL_PROBE = 'org.teamhub.probe';
 /** The container's spec (settings that shaped it, no secrets), as JSON. */
 export const LABEL_SPEC = 'org.teamhub.spec';
 

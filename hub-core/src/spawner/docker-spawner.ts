@@ -8,6 +8,7 @@ import {
   DockerClient,
   LABEL_HUB,
   LABEL_MANAGED,
+  LABEL_PROBE,
   LABEL_SERVER,
   LABEL_SPEC,
   LABEL_USER,
@@ -87,6 +88,7 @@ export class DockerSpawner {
     const name = containerName(this.cfg.namePrefix, req.user, req.server);
     await this.removeStale(name);
     const volume = await this.ensureVolume(req);
+    await this.prepareNotebookDir(volume);
     req.onProgress({ progress: 30, message: `Creating container ${name}` });
     const container = await this.create(name, volume, req);
     try {
@@ -228,6 +230,49 @@ export class DockerSpawner {
     );
   }
 
+  /**
+   * Field case F09: a notebook folder that does not exist makes the server exit at start. Inside the
+   * user's volume it is created (as the image's user); elsewhere it must exist in the image, or the
+   * spawn fails now, naming the setting, instead of with a bare exit code.
+   */
+  private async prepareNotebookDir(volume: string): Promise<void> {
+    const dir = this.cfg.notebookDir;
+    if (!dir) return;
+    const home = this.cfg.homeMount.replace(/\/+$/, '');
+    const inVolume = dir === home || dir.startsWith(`${home}/`);
+    const container = await this.docker.api.createContainer({
+      Image: this.cfg.image,
+      Entrypoint: ['/bin/sh', '-c'],
+      Cmd: [inVolume ? 'mkdir -p "$1"' : 'test -d "$1"', 'sh', dir],
+      Labels: { [LABEL_MANAGED]: 'true', [LABEL_HUB]: this.hubId, [LABEL_PROBE]: 'true' },
+      HostConfig: {
+        NetworkMode: 'none',
+        Mounts: [{ Type: 'volume', Source: volume, Target: this.cfg.homeMount }],
+      },
+    });
+    try {
+      await container.start();
+      const { StatusCode } = (await container.wait()) as { StatusCode: number };
+      if (StatusCode === 0) return;
+      const logs = await this.lastLogs(container.id);
+      throw new HubError(
+        400,
+        'notebook-dir',
+        inVolume
+          ? `The notebook folder ${dir} (setting docker.notebookDir) could not be created in the user's volume.`
+          : `The notebook folder ${dir} (setting docker.notebookDir) does not exist in the image ${this.cfg.image}.`,
+        {
+          evidence: logs,
+          fix: inVolume
+            ? 'Check that the image user may write to its home folder.'
+            : `Set docker.notebookDir to a folder inside ${home} (it is then created for each user), or use an image that has ${dir}.`,
+        },
+      );
+    } finally {
+      await container.remove({ force: true }).catch(() => undefined);
+    }
+  }
+
   private async ensureVolume(req: SpawnRequest): Promise<string> {
     const name = req.volume;
     try {
@@ -338,7 +383,7 @@ export class DockerSpawner {
           : `The server's container exited with code ${code} while starting.`,
         {
           evidence: logs,
-          fix: 'Read the last log lines below; they usually name the missing file, setting or module.',
+          fix: fixFromLogs(logs),
         },
       ),
       { exitCode },
@@ -387,4 +432,19 @@ export class DockerSpawner {
 
 function isStatus(err: unknown, status: number): boolean {
   return (err as { statusCode?: number } | undefined)?.statusCode === status;
+}
+
+/** Known start-up failures, recognised in the container's last lines, mapped to the setting to change. */
+function fixFromLogs(logs: string[]): string {
+  const text = logs.join('\n');
+  if (/No such notebook dir/i.test(text)) {
+    return 'The notebook folder (JUPYTERHUB_ROOT_DIR, from docker.notebookDir or docker.env) does not exist in the container: set docker.notebookDir to a folder inside docker.homeMount, where it is created for each user.';
+  }
+  if (/Failed to connect to my Hub|Failed to connect to Hub API/i.test(text)) {
+    return 'The container could not reach the hub API: run teamhub doctor, and check docker.hubConnectIp and the firewall.';
+  }
+  if (/executable file not found|No such file or directory/i.test(text) && /exec/i.test(text)) {
+    return 'The command does not exist in the image: check docker.cmd, or use a JupyterHub single-user image.';
+  }
+  return 'Read the last log lines below; they usually name the missing file, setting or module.';
 }
