@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { canonicalPrefix } from '../src/proxy/proxy.js';
 import { RouteTable, canonicalPath } from '../src/proxy/routes.js';
 import { containerName, escapeForDocker, serverPrefix, volumeName } from '../src/spawner/names.js';
 import { firstHostAddress } from '../src/network.js';
@@ -80,5 +81,16 @@ describe('small helpers', () => {
     };
     expect(demuxLogs(Buffer.concat([frame(1, 'out\n'), frame(2, 'err\n')]))).toBe('out\nerr\n');
     expect(demuxLogs(Buffer.from('plain tty text\n'))).toBe('plain tty text\n');
+  });
+});
+
+describe('canonical prefixes for the single-user server', () => {
+  it('respells only the route part', () => {
+    const route = { prefix: '/user/a@b.org/', target: 'http://x', user: 'a@b.org', server: '' };
+    expect(canonicalPrefix('/user/a%40b.org/api/contents/x%2Fy?z=%40', route)).toBe(
+      '/user/a@b.org/api/contents/x%2Fy?z=%40',
+    );
+    expect(canonicalPrefix('/user/a@b.org', route)).toBe('/user/a@b.org/');
+    expect(canonicalPrefix('/user/a%40b.org/', route)).toBe('/user/a@b.org/');
   });
 });

@@ -53,6 +53,18 @@ function sendTargetDown(
   );
 }
 
+/**
+ * Rewrites the route's part of the path to its canonical spelling (`%40` → `@`), leaving the rest as
+ * sent: the single-user server matches its prefix literally.
+ */
+export function canonicalPrefix(url: string, route: Route): string {
+  const q = url.indexOf('?');
+  const pathname = q < 0 ? url : url.slice(0, q);
+  const depth = route.prefix.split('/').length - 1;
+  const rest = pathname.split('/').slice(depth).join('/');
+  return `${route.prefix}${rest}${q < 0 ? '' : url.slice(q)}`;
+}
+
 /** One front door: `/user/<name>/…` (HTTP and websocket) to the user's container, the rest to the hub. */
 export function createProxy(opts: ProxyOptions): {
   request: (req: http.IncomingMessage, res: http.ServerResponse) => void;
@@ -68,6 +80,7 @@ export function createProxy(opts: ProxyOptions): {
       if (!route) return opts.hub(req, res);
       route.lastActivity = new Date().toISOString();
       stripHubCookies(req);
+      req.url = canonicalPrefix(req.url ?? '/', route);
       proxy.web(req, res, { target: route.target }, (err: Error) => {
         const error = describeError(err);
         opts.log(`proxy: ${route.prefix} -> ${route.target} failed: ${error}`);
@@ -84,6 +97,7 @@ export function createProxy(opts: ProxyOptions): {
       }
       route.lastActivity = new Date().toISOString();
       stripHubCookies(req);
+      req.url = canonicalPrefix(req.url ?? '/', route);
       proxy.ws(req, socket, head, { target: route.target }, (err: Error) => {
         opts.onTargetError(route, describeError(err));
         socket.destroy();
