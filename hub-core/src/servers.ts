@@ -172,6 +172,15 @@ export class ServerManager {
         message: `${user.name}'s server is ready at ${prefix} (container ${started.containerName}).`,
         details: { url: started.url, container: started.containerName },
       });
+      for (const warning of started.warnings) {
+        this.d.events.record({
+          level: 'warn',
+          kind: 'server-warning',
+          user_name: user.name,
+          message: `${user.name}'s server: ${warning}`,
+          details: {},
+        });
+      }
       push(this.readyEvent(prefix));
     } catch (err) {
       const e = isHubError(err)

@@ -159,6 +159,22 @@ export const configSchema = z
             'Folder the notebook server opens in; created in the volume when inside docker.homeMount.',
           ),
         env: z.record(z.string(), z.string()).default({}).describe('Extra environment for user containers.'),
+        binds: z
+          .array(
+            z
+              .object({
+                host: z.string().min(1).describe('Host folder; {user} = the user, ~ = your home folder.'),
+                container: z
+                  .string()
+                  .regex(/^\//, { message: 'expected an absolute path inside the container' }),
+                readOnly: z.boolean().default(false),
+              })
+              .strict(),
+          )
+          .default([])
+          .describe(
+            'Host folders to mount per user, e.g. {"host": "~/TeamHub/users/{user}", "container": "/home/jovyan/work"}.',
+          ),
         hubConnectIp: z
           .string()
           .refine((v) => v === 'auto' || net.isIP(v) !== 0, {

@@ -16,6 +16,7 @@ import {
   demuxLogs,
   dockerUnreachable,
 } from './docker-client.js';
+import { prepareHostFolders, unwritableFolders } from './host-folders.js';
 import { containerName, volumeName } from './names.js';
 
 export interface Progress {
@@ -68,6 +69,8 @@ export interface StartedServer {
   url: string;
   containerId: string;
   containerName: string;
+  /** Problems found after start that do not stop the server (e.g. a mounted folder it cannot write). */
+  warnings: string[];
 }
 
 const CONTAINER_PORT = 8888;
@@ -89,8 +92,9 @@ export class DockerSpawner {
     await this.removeStale(name);
     const volume = await this.ensureVolume(req);
     await this.prepareNotebookDir(volume);
+    const binds = await prepareHostFolders(this.docker, this.cfg, req.user);
     req.onProgress({ progress: 30, message: `Creating container ${name}` });
-    const container = await this.create(name, volume, req);
+    const container = await this.create(name, volume, binds, req);
     try {
       await container.start();
     } catch (err) {
@@ -101,7 +105,10 @@ export class DockerSpawner {
     const ip = await this.containerIp(container);
     const url = `http://${ip}:${CONTAINER_PORT}`;
     await this.waitUntilReady(container, `${url}${req.prefix}api`);
-    return { url, containerId: container.id, containerName: name };
+    const warnings = await unwritableFolders(container, this.cfg, req.user).catch((err: unknown) => [
+      `Could not check whether the mounted folders are writable: ${describeError(err)}.`,
+    ]);
+    return { url, containerId: container.id, containerName: name, warnings };
   }
 
   /** Stop and remove the container; the user's volume stays. Missing containers are fine. */
@@ -320,7 +327,12 @@ export class DockerSpawner {
     }
   }
 
-  private async create(name: string, volume: string, req: SpawnRequest): Promise<Docker.Container> {
+  private async create(
+    name: string,
+    volume: string,
+    binds: Docker.MountSettings[],
+    req: SpawnRequest,
+  ): Promise<Docker.Container> {
     const mem = this.cfg.memLimit ? parseSize(this.cfg.memLimit) : undefined;
     const env = { ...req.env, ...this.cfg.env };
     try {
@@ -339,7 +351,7 @@ export class DockerSpawner {
         ExposedPorts: { [`${CONTAINER_PORT}/tcp`]: {} },
         HostConfig: {
           NetworkMode: this.cfg.network,
-          Mounts: [{ Type: 'volume', Source: volume, Target: this.cfg.homeMount }],
+          Mounts: [{ Type: 'volume', Source: volume, Target: this.cfg.homeMount }, ...binds],
           ...(mem ? { Memory: mem } : {}),
           ...(this.cfg.cpuLimit ? { NanoCpus: Math.round(this.cfg.cpuLimit * 1e9) } : {}),
         },
