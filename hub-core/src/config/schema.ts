@@ -190,6 +190,11 @@ export const configSchema = z
           .default(8081)
           .describe('Port of the listener containers call (on hubConnectIp); 0 = any free port.'),
         startTimeoutSeconds: z.number().positive().default(120).describe('Time a container has to answer.'),
+        pullTimeoutSeconds: z
+          .number()
+          .positive()
+          .default(1800)
+          .describe('Time a missing image has to download (apart from the start timeout).'),
       })
       .strict()
       .prefault({}),
