@@ -2,33 +2,27 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { removeHubResources, requireDockerAndImage } from './fixtures/docker.js';
-import { type TestHub, startTestHub } from './fixtures/test-hub.js';
+import { requireDockerAndImage } from './fixtures/docker.js';
+import { type AdminHub, startAdminHub } from './fixtures/admin-hub.js';
+import type { TestHub } from './fixtures/test-hub.js';
 
 // F14: a per-user host folder mounted into the container. Missing, it is made owned by the image's
 // user (uid 1000 here), so saving works; present but not writable, the admin is told which folder.
-const T = 'f14-admin-token-0123456789abcdef';
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'f14-'));
+let hub: AdminHub;
 let th: TestHub;
-const api = (method: string, p: string, body?: unknown) =>
-  fetch(`${th.base}${p}`, {
-    method,
-    headers: { authorization: `token ${T}`, 'content-type': 'application/json' },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
+let api: AdminHub['api'];
 
 beforeAll(async () => {
   await requireDockerAndImage();
-  th = await startTestHub({
-    apiTokens: { [T]: 'boss' },
-    auth: { adminUsers: ['boss'] },
+  hub = await startAdminHub({
     docker: { binds: [{ host: `${root}/users/{user}`, container: '/home/jovyan/work' }] },
   });
+  ({ th, api } = hub);
   expect((await api('POST', '/hub/api/users', { usernames: ['bob', 'cat'] })).status).toBe(201);
 });
 afterAll(async () => {
-  await th?.stop();
-  await removeHubResources(th?.hub.hubId);
+  await hub?.stop();
   fs.rmSync(root, { recursive: true, force: true });
 });
 

@@ -1,27 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { containerName, volumeName } from '../hub-core/src/spawner/names.js';
-import { docker, removeHubResources, requireDockerAndImage } from './fixtures/docker.js';
-import { type TestHub, startTestHub } from './fixtures/test-hub.js';
+import { docker, requireDockerAndImage } from './fixtures/docker.js';
+import { type AdminHub, startAdminHub } from './fixtures/admin-hub.js';
+import type { TestHub } from './fixtures/test-hub.js';
 
 // F15: names from a generic OAuth provider (e-mail addresses, capitals, non-ASCII, long) all get
 // valid, distinct, stable Docker names, and their servers are reachable under /user/<name>/.
-const T = 'f15-admin-token-0123456789abcdef';
 const NAMES = ['Alice.Smith@example.org', '_svc', 'zoë', 'a'.repeat(80)];
+let hub: AdminHub;
 let th: TestHub;
-const api = (method: string, path: string, body?: unknown) =>
-  fetch(`${th.base}${path}`, {
-    method,
-    headers: { authorization: `token ${T}`, 'content-type': 'application/json' },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
+let api: AdminHub['api'];
 
 beforeAll(async () => {
   await requireDockerAndImage();
-  th = await startTestHub({ apiTokens: { [T]: 'boss' }, auth: { adminUsers: ['boss'] } });
+  hub = await startAdminHub();
+  ({ th, api } = hub);
 });
 afterAll(async () => {
-  await th?.stop();
-  await removeHubResources(th?.hub.hubId);
+  await hub?.stop();
 });
 
 describe('F15: user names as Docker names and URLs', () => {

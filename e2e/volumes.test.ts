@@ -1,18 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { volumeName } from '../hub-core/src/spawner/names.js';
-import { removeHubResources, requireDockerAndImage, volumeExists } from './fixtures/docker.js';
-import { type TestHub, startTestHub } from './fixtures/test-hub.js';
+import { requireDockerAndImage, volumeExists } from './fixtures/docker.js';
+import { type AdminHub, startAdminHub } from './fixtures/admin-hub.js';
+import type { TestHub } from './fixtures/test-hub.js';
 
 // Users' files: kept across renames, never handed to a new user who happens to reuse a name.
-const T = 'volumes-admin-token-0123456789abcd';
+let hub: AdminHub;
 let th: TestHub;
-
-const api = (method: string, path: string, body?: unknown) =>
-  fetch(`${th.base}${path}`, {
-    method,
-    headers: { authorization: `token ${T}`, 'content-type': 'application/json' },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
+let api: AdminHub['api'];
 
 async function readFile(user: string): Promise<number> {
   expect((await api('POST', `/hub/api/users/${user}/server`)).status).toBe(201);
@@ -23,11 +18,11 @@ async function readFile(user: string): Promise<number> {
 
 beforeAll(async () => {
   await requireDockerAndImage();
-  th = await startTestHub({ apiTokens: { [T]: 'boss' }, auth: { adminUsers: ['boss'] } });
+  hub = await startAdminHub();
+  ({ th, api } = hub);
 });
 afterAll(async () => {
-  await th?.stop();
-  await removeHubResources(th?.hub.hubId);
+  await hub?.stop();
 });
 
 describe("a user's volume", () => {

@@ -184,3 +184,8 @@ export function watchContainerEvents(
     (stream as unknown as { destroy?: () => void } | undefined)?.destroy?.();
   };
 }
+
+/** True when a dockerode error carries this HTTP status (404 no such object, 304 not modified…). */
+export function isStatus(err: unknown, status: number): boolean {
+  return (err as { statusCode?: number } | undefined)?.statusCode === status;
+}

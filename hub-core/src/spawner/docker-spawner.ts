@@ -6,7 +6,6 @@ import { HubError, describeError } from '../errors.js';
 import { probeHttp } from '../http-probe.js';
 import {
   DockerClient,
-  withTimeout,
   LABEL_HUB,
   LABEL_MANAGED,
   LABEL_PROBE,
@@ -15,15 +14,15 @@ import {
   LABEL_USER,
   LABEL_USER_ID,
   demuxLogs,
+  isStatus,
   dockerUnreachable,
 } from './docker-client.js';
+import { type ContainerSpec, specOf } from './container-spec.js';
 import { prepareHostFolders, unwritableFolders } from './host-folders.js';
+import { ImagePuller, type Progress } from './image-puller.js';
 import { containerName, volumeName } from './names.js';
 
-export interface Progress {
-  progress: number;
-  message: string;
-}
+export type { Progress };
 
 export interface SpawnRequest {
   user: string;
@@ -37,33 +36,6 @@ export interface SpawnRequest {
   prefix: string;
   env: Record<string, string>;
   onProgress: (p: Progress) => void;
-}
-
-export interface ContainerSpec {
-  image: string;
-  cmd: string[] | null;
-  network: string;
-  homeMount: string;
-  memLimit: string | null;
-  cpuLimit: number | null;
-  env: Record<string, string>;
-}
-
-/** The settings that differ between two specs, in words ("image: a → b", "env MEM_LIMIT"). */
-export function specChanges(before: ContainerSpec, after: ContainerSpec): string[] {
-  const out: string[] = [];
-  for (const key of ['image', 'cmd', 'network', 'homeMount', 'memLimit', 'cpuLimit'] as const) {
-    const a = JSON.stringify(before[key]);
-    const b = JSON.stringify(after[key]);
-    if (a !== b) out.push(`${key}: ${a} → ${b}`);
-  }
-  for (const k of new Set([...Object.keys(before.env), ...Object.keys(after.env)])) {
-    if (before.env[k] !== after.env[k])
-      out.push(
-        `env ${k}: ${JSON.stringify(before.env[k] ?? null)} → ${JSON.stringify(after.env[k] ?? null)}`,
-      );
-  }
-  return out;
 }
 
 export interface StartedServer {
@@ -84,11 +56,30 @@ export class DockerSpawner {
     private readonly cfg: HubConfig['docker'],
     /** Labels every container and volume, so a hub only ever touches its own. */
     private readonly hubId: string,
-  ) {}
+  ) {
+    this.images = new ImagePuller(docker, cfg);
+  }
+
+  private readonly images: ImagePuller;
+
+  specOf(env: Record<string, string>): ContainerSpec {
+    return specOf(this.cfg, env);
+  }
+
+  /** The spec a container was created with, from its label (undefined for containers without one). */
+  async storedSpec(containerId: string): Promise<ContainerSpec | undefined> {
+    try {
+      const info = await this.docker.api.getContainer(containerId).inspect();
+      const label = info.Config.Labels?.[LABEL_SPEC];
+      return label ? (JSON.parse(label) as ContainerSpec) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
 
   async start(req: SpawnRequest): Promise<StartedServer> {
     await this.docker.ensureReachable();
-    await this.ensureImage(req.onProgress);
+    await this.images.ensure(req.onProgress);
     const name = containerName(this.cfg.namePrefix, req.user, req.server);
     await this.removeStale(name);
     const volume = await this.ensureVolume(req);
@@ -150,94 +141,6 @@ export class DockerSpawner {
     } catch {
       return [];
     }
-  }
-
-  /** Pulls in progress, by image: concurrent spawns of one missing image share one pull (F13). */
-  private readonly pulls = new Map<string, Promise<void>>();
-  private readonly pullWatchers = new Map<string, Set<(p: Progress) => void>>();
-
-  private async ensureImage(onProgress: (p: Progress) => void): Promise<void> {
-    const image = this.cfg.image;
-    try {
-      await this.docker.api.getImage(image).inspect();
-      onProgress({ progress: 10, message: `Image ${image} is present` });
-      return;
-    } catch (err) {
-      if (!isStatus(err, 404)) throw this.dockerError(`inspect the image ${image}`, err);
-    }
-    let watchers = this.pullWatchers.get(image);
-    if (!watchers) this.pullWatchers.set(image, (watchers = new Set()));
-    watchers.add(onProgress);
-    let pull = this.pulls.get(image);
-    if (!pull) {
-      pull = this.pull(image, (p) => this.pullWatchers.get(image)?.forEach((w) => w(p))).finally(() => {
-        this.pulls.delete(image);
-        this.pullWatchers.delete(image);
-      });
-      this.pulls.set(image, pull);
-    } else {
-      onProgress({ progress: 10, message: `Waiting for the pull of ${image} another start began` });
-    }
-    try {
-      await pull;
-    } finally {
-      watchers.delete(onProgress);
-    }
-  }
-
-  /**
-   * One pull with its own generous time limit (not the start timeout), reporting layers and bytes,
-   * and failing in words: no such image, credentials needed, or the network.
-   */
-  private async pull(image: string, report: (p: Progress) => void): Promise<void> {
-    report({ progress: 10, message: `Pulling image ${image}` });
-    const layers = new Map<string, { current: number; total: number; done: boolean }>();
-    let lastReport = 0;
-    const onEvent = (e: {
-      status?: string;
-      id?: string;
-      progressDetail?: { current?: number; total?: number };
-    }) => {
-      if (!e.id || !e.status) return;
-      const layer = layers.get(e.id) ?? { current: 0, total: 0, done: false };
-      if (e.status === 'Downloading' && e.progressDetail?.total) {
-        layer.current = e.progressDetail.current ?? 0;
-        layer.total = e.progressDetail.total;
-      }
-      if (/^(Download complete|Pull complete|Already exists)$/.test(e.status)) {
-        layer.done = true;
-        layer.current = layer.total;
-      }
-      if (e.status !== 'Pulling from' && !/^Pulling from/.test(e.status)) layers.set(e.id, layer);
-      if (Date.now() - lastReport < 300 && !layer.done) return;
-      lastReport = Date.now();
-      const all = [...layers.values()];
-      const mb = (n: number) => (n / 1e6).toFixed(1);
-      const current = all.reduce((n, l) => n + l.current, 0);
-      const total = all.reduce((n, l) => n + l.total, 0);
-      const share = total ? current / total : 0;
-      report({
-        progress: 10 + Math.round(18 * share),
-        message: `Pulling image ${image}: ${all.filter((l) => l.done).length} of ${all.length} layers, ${mb(current)} of ${mb(total)} MB`,
-      });
-    };
-    try {
-      const stream = await this.docker.api.pull(image);
-      await withTimeout(
-        new Promise<void>((resolve, reject) =>
-          this.docker.api.modem.followProgress(
-            stream,
-            (err: Error | null) => (err ? reject(err) : resolve()),
-            onEvent,
-          ),
-        ),
-        this.cfg.pullTimeoutSeconds * 1000,
-        () => new Error(`no end within ${this.cfg.pullTimeoutSeconds} s (docker.pullTimeoutSeconds)`),
-      );
-    } catch (err) {
-      throw pullError(image, err);
-    }
-    report({ progress: 28, message: `Pulled image ${image}` });
   }
 
   // A container we made earlier under the same name (e.g. the hub died mid-spawn) would block creation.
@@ -359,34 +262,6 @@ export class DockerSpawner {
     return name;
   }
 
-  /**
-   * Everything that shapes a container, secrets left out: recorded in a label so that a running
-   * container made under other settings is noticed (and named) after a hub restart.
-   */
-  specOf(env: Record<string, string>): ContainerSpec {
-    const { JUPYTERHUB_API_TOKEN: _t, JPY_API_TOKEN: _j, ...visible } = { ...env, ...this.cfg.env };
-    return {
-      image: this.cfg.image,
-      cmd: this.cfg.cmd ?? null,
-      network: this.cfg.network,
-      homeMount: this.cfg.homeMount,
-      memLimit: this.cfg.memLimit ?? null,
-      cpuLimit: this.cfg.cpuLimit ?? null,
-      env: visible,
-    };
-  }
-
-  /** The spec a container was created with, from its label (undefined for containers without one). */
-  async storedSpec(containerId: string): Promise<ContainerSpec | undefined> {
-    try {
-      const info = await this.docker.api.getContainer(containerId).inspect();
-      const label = info.Config.Labels?.[LABEL_SPEC];
-      return label ? (JSON.parse(label) as ContainerSpec) : undefined;
-    } catch {
-      return undefined;
-    }
-  }
-
   private async create(
     name: string,
     volume: string,
@@ -502,10 +377,6 @@ export class DockerSpawner {
   }
 }
 
-function isStatus(err: unknown, status: number): boolean {
-  return (err as { statusCode?: number } | undefined)?.statusCode === status;
-}
-
 /** Known start-up failures, recognised in the container's last lines, mapped to the setting to change. */
 function fixFromLogs(logs: string[]): string {
   const text = logs.join('\n');
@@ -519,25 +390,4 @@ function fixFromLogs(logs: string[]): string {
     return 'The command does not exist in the image: check docker.cmd, or use a JupyterHub single-user image.';
   }
   return 'Read the last log lines below; they usually name the missing file, setting or module.';
-}
-
-/** A failed pull in words: no such image, credentials needed, or the network. */
-function pullError(image: string, err: unknown): HubError {
-  const text = (err as { json?: { message?: string } }).json?.message ?? describeError(err);
-  if (/manifest unknown|not found|does not exist|no such image/i.test(text)) {
-    return new HubError(502, 'image-not-found', `The image ${image} does not exist in its registry.`, {
-      evidence: [text],
-      fix: 'Check docker.image: the name and the tag. (The default image is built with scripts/build-singleuser-image.sh.)',
-    });
-  }
-  if (/no basic auth credentials|unauthorized|authentication required|denied/i.test(text)) {
-    return new HubError(502, 'image-auth', `The registry of ${image} asks for credentials.`, {
-      evidence: [text],
-      fix: 'Run docker login <registry> on this machine as the user running TeamHub, or use a public image.',
-    });
-  }
-  return new HubError(502, 'image-pull', `Pulling the image ${image} failed.`, {
-    evidence: [text],
-    fix: `Check this machine's network and the registry address; try docker pull ${image} to see more. Starting again resumes the pull.`,
-  });
 }
