@@ -208,6 +208,15 @@ export function createHub(config: HubConfig, options: HubOptions = {}): Hub {
     return url;
   }
 
+  async function dockerBack(): Promise<void> {
+    log('info', 'Docker answers again: re-checking the hub address and the servers');
+    proof = undefined;
+    const apiUrl = await hubApiUrlForContainers();
+    (hub.urls as { internalApi: string | undefined }).internalApi = apiUrl;
+    await servers.reconcile(apiUrl);
+    await provenHubApiUrl();
+  }
+
   const servers = new ServerManager({
     store,
     events,
@@ -274,10 +283,20 @@ export function createHub(config: HubConfig, options: HubOptions = {}): Hub {
       unlock = lockDataDir(config.dataDir);
       // Docker events make a container that dies outside the hub lose its route at once (its address
       // may be handed to another user's container next).
-      stopWatching = watchContainerEvents(docker, state.hubId, (e) => {
-        if (e.action === 'die' || e.action === 'destroy')
-          void servers.containerGone(e.id, e.exitCode).catch(() => undefined);
-      });
+      stopWatching = watchContainerEvents(
+        docker,
+        state.hubId,
+        (e) => {
+          if (e.action === 'die' || e.action === 'destroy')
+            void servers.containerGone(e.id, e.exitCode).catch(() => undefined);
+        },
+        // Docker came back (restarted, or started after the hub): prove the address again and
+        // re-check every server against what the engine now runs.
+        () =>
+          void dockerBack().catch((err: unknown) =>
+            log('warn', `after Docker came back: ${describeError(err)}`),
+          ),
+      );
       for (const name of config.auth.adminUsers) store.ensureUser(name.toLowerCase(), true);
       loadConfigTokens(store, config.apiTokens);
       try {

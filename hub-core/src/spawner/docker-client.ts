@@ -124,8 +124,11 @@ export function watchContainerEvents(
   client: DockerClient,
   hubId: string,
   onEvent: (e: ContainerEvent) => void,
+  /** Called when the engine answers again after it was unreachable (Docker restarted or started late). */
+  onBack: () => void = () => undefined,
 ): () => void {
   let stopped = false;
+  let lost = false;
   let stream: NodeJS.ReadableStream | undefined;
   let delay = 1000;
   let timer: NodeJS.Timeout | undefined;
@@ -136,6 +139,10 @@ export function watchContainerEvents(
         filters: { type: ['container'], event: ['die', 'destroy', 'oom'], label: [`${LABEL_HUB}=${hubId}`] },
       })) as NodeJS.ReadableStream;
       delay = 1000;
+      if (lost) {
+        lost = false;
+        onBack();
+      }
       let buffered = '';
       stream.on('data', (chunk: Buffer) => {
         buffered += chunk.toString('utf8');
@@ -169,6 +176,7 @@ export function watchContainerEvents(
     }
   };
   const retry = () => {
+    lost = true;
     if (stopped || timer) return;
     timer = setTimeout(() => {
       timer = undefined;
