@@ -143,6 +143,49 @@ export async function probeHubFromContainer(
 }
 
 /**
+ * Whether this machine reaches containers at their address on the Docker network: true on a Linux
+ * Docker host, false with Docker Desktop or a remote engine (then ports published on 127.0.0.1 work).
+ */
+export async function containerIpReachable(
+  docker: DockerClient,
+  cfg: HubConfig['docker'],
+  hubId?: string,
+): Promise<{ ok: boolean; message: string; evidence: string[] }> {
+  const container = await docker.api.createContainer({
+    Image: cfg.image,
+    Cmd: ['python3', '-m', 'http.server', '8888'],
+    Labels: { [LABEL_MANAGED]: 'true', [LABEL_PROBE]: 'true', ...(hubId ? { [LABEL_HUB]: hubId } : {}) },
+    HostConfig: { NetworkMode: cfg.network },
+  });
+  try {
+    await container.start();
+    const info = await container.inspect();
+    const ip = info.NetworkSettings.Networks?.[cfg.network]?.IPAddress;
+    if (!ip) return { ok: false, message: `A container on "${cfg.network}" got no address.`, evidence: [] };
+    const until = Date.now() + 10_000;
+    let last = '';
+    while (Date.now() < until) {
+      const r = await probeHttp(`http://${ip}:8888/`, 1000);
+      if (r.status !== undefined)
+        return {
+          ok: true,
+          message: `The hub reaches containers directly (${ip}:8888 answered).`,
+          evidence: [],
+        };
+      last = r.error ?? '';
+      await new Promise((res) => setTimeout(res, 200));
+    }
+    return {
+      ok: false,
+      message: `This machine cannot reach containers at their address on "${cfg.network}".`,
+      evidence: [`${ip}:8888: ${last}`],
+    };
+  } finally {
+    await container.remove({ force: true }).catch(() => undefined);
+  }
+}
+
+/**
  * The named checks behind `teamhub doctor` and `/hub/api/diagnostics`: each says pass or fail in one
  * sentence, with the evidence and the fix. `running` is true when they run inside a live hub (its own
  * port and data folder are then known to be fine).
@@ -299,37 +342,18 @@ export function diagnostics(
     {
       name: 'container-from-hub',
       run: needsImage(async () => {
-        const container = await docker.api.createContainer({
-          Image: cfg.image,
-          Cmd: ['python3', '-m', 'http.server', '8888'],
-          Labels: { [LABEL_MANAGED]: 'true', [LABEL_PROBE]: 'true' },
-          HostConfig: { NetworkMode: cfg.network },
-        });
-        try {
-          await container.start();
-          const info = await container.inspect();
-          const ip = info.NetworkSettings.Networks?.[cfg.network]?.IPAddress;
-          if (!ip)
-            return fail(
-              `A container on "${cfg.network}" got no address this machine can use.`,
-              'Check docker.network.',
+        const r = await containerIpReachable(docker, cfg);
+        if (r.ok) return pass(r.message);
+        return cfg.connect === 'container-ip'
+          ? fail(
+              r.message,
+              'Set docker.connect to "published-port" (or "auto"): Docker Desktop and remote engines need it.',
+              r.evidence,
+            )
+          : pass(
+              `${r.message} The hub uses ports published on 127.0.0.1 instead (docker.connect = ${cfg.connect}).`,
+              r.evidence,
             );
-          const until = Date.now() + 10_000;
-          let last = '';
-          while (Date.now() < until) {
-            const r = await probeHttp(`http://${ip}:8888/`, 1000);
-            if (r.status !== undefined)
-              return pass(`The hub reaches containers directly (${ip}:8888 answered).`);
-            last = r.error ?? '';
-            await new Promise((res) => setTimeout(res, 200));
-          }
-          return fail(
-            `This machine cannot reach containers on "${cfg.network}" (${ip}:8888: ${last}).`,
-            'Docker Desktop and remote engines are not supported yet; run the hub on the Docker host.',
-          );
-        } finally {
-          await container.remove({ force: true }).catch(() => undefined);
-        }
       }),
     },
     {

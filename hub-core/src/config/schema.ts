@@ -175,6 +175,12 @@ export const configSchema = z
           .describe(
             'Host folders to mount per user, e.g. {"host": "~/TeamHub/users/{user}", "container": "/home/jovyan/work"}.',
           ),
+        connect: z
+          .enum(['auto', 'container-ip', 'published-port'])
+          .default('auto')
+          .describe(
+            'How the hub reaches containers: their address on the Docker network, or a port published on 127.0.0.1 (Docker Desktop, remote engines); auto = whichever works here.',
+          ),
         hubConnectIp: z
           .string()
           .refine((v) => v === 'auto' || net.isIP(v) !== 0, {

@@ -17,6 +17,7 @@ import {
   isStatus,
   dockerUnreachable,
 } from './docker-client.js';
+import { containerIpReachable } from '../diagnostics.js';
 import { type ContainerSpec, specOf } from './container-spec.js';
 import { prepareHostFolders, unwritableFolders } from './host-folders.js';
 import { ImagePuller, type Progress } from './image-puller.js';
@@ -47,6 +48,8 @@ export interface StartedServer {
 }
 
 const CONTAINER_PORT = 8888;
+
+type ConnectMode = 'container-ip' | 'published-port';
 const LOG_LINES = 30;
 
 /** One container per user server, one named volume per user; the container is disposable, the volume is not. */
@@ -86,7 +89,8 @@ export class DockerSpawner {
     await this.prepareNotebookDir(volume);
     const binds = await prepareHostFolders(this.docker, this.cfg, req.user);
     req.onProgress({ progress: 30, message: `Creating container ${name}` });
-    const container = await this.create(name, volume, binds, req);
+    const mode = await this.connectMode();
+    const container = await this.create(name, volume, binds, mode, req);
     try {
       await container.start();
     } catch (err) {
@@ -94,8 +98,7 @@ export class DockerSpawner {
       throw this.dockerError(`start the container ${name}`, err);
     }
     req.onProgress({ progress: 50, message: 'Container started; waiting for Jupyter to answer' });
-    const ip = await this.containerIp(container);
-    const url = `http://${ip}:${CONTAINER_PORT}`;
+    const url = await this.containerUrl(container, mode);
     await this.waitUntilReady(container, `${url}${req.prefix}api`);
     const warnings = await unwritableFolders(container, this.cfg, req.user).catch((err: unknown) => [
       `Could not check whether the mounted folders are writable: ${describeError(err)}.`,
@@ -262,10 +265,39 @@ export class DockerSpawner {
     return name;
   }
 
+  private connectModeChoice: Promise<ConnectMode> | undefined;
+
+  /** How to reach containers here (docker.connect, or found out once with a probe when "auto"). */
+  private connectMode(): Promise<ConnectMode> {
+    if (this.cfg.connect !== 'auto') return Promise.resolve(this.cfg.connect);
+    this.connectModeChoice ??= containerIpReachable(this.docker, this.cfg, this.hubId).then(
+      (r) => (r.ok ? 'container-ip' : 'published-port'),
+      () => {
+        this.connectModeChoice = undefined;
+        return 'container-ip';
+      },
+    );
+    return this.connectModeChoice;
+  }
+
+  /** Where the hub reaches the server: its network address, or the port published on 127.0.0.1. */
+  private async containerUrl(container: Docker.Container, mode: ConnectMode): Promise<string> {
+    if (mode === 'container-ip') return `http://${await this.containerIp(container)}:${CONTAINER_PORT}`;
+    const info = await container.inspect();
+    if (!info.State.Running) throw await this.exited(container, info.State.ExitCode);
+    const port = info.NetworkSettings.Ports?.[`${CONTAINER_PORT}/tcp`]?.[0]?.HostPort;
+    if (!port) {
+      await this.stop(container.id).catch(() => undefined);
+      throw new HubError(502, 'container-address', `The container ${info.Name} has no published port.`);
+    }
+    return `http://127.0.0.1:${port}`;
+  }
+
   private async create(
     name: string,
     volume: string,
     binds: Docker.MountSettings[],
+    mode: ConnectMode,
     req: SpawnRequest,
   ): Promise<Docker.Container> {
     const mem = this.cfg.memLimit ? parseSize(this.cfg.memLimit) : undefined;
@@ -286,6 +318,9 @@ export class DockerSpawner {
         ExposedPorts: { [`${CONTAINER_PORT}/tcp`]: {} },
         HostConfig: {
           NetworkMode: this.cfg.network,
+          ...(mode === 'published-port'
+            ? { PortBindings: { [`${CONTAINER_PORT}/tcp`]: [{ HostIp: '127.0.0.1', HostPort: '' }] } }
+            : {}),
           Mounts: [{ Type: 'volume', Source: volume, Target: this.cfg.homeMount }, ...binds],
           ...(mem ? { Memory: mem } : {}),
           ...(this.cfg.cpuLimit ? { NanoCpus: Math.round(this.cfg.cpuLimit * 1e9) } : {}),
