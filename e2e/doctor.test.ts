@@ -48,6 +48,8 @@ describe('teamhub doctor', () => {
       'image:true',
       'hub-from-container:true',
       'container-from-hub:true',
+      'notebook-dir:true',
+      'binds:true',
       'github:true',
     ]);
     expect(r.code).toBe(0);
@@ -65,8 +67,46 @@ describe('teamhub doctor', () => {
     expect(r.out).toContain(
       'FAIL docker: Docker is not running: there is no socket at /nonexistent/docker.sock.',
     );
-    expect(r.out).toContain('FAIL github: GitHub sign-in is not configured, so nobody can sign in.');
-    expect(r.out.match(/fix: /g)?.length).toBeGreaterThanOrEqual(6);
+    expect(r.out).toContain(
+      'WARN github: GitHub sign-in is not configured: people cannot sign in with a browser (API tokens still work).',
+    );
+    expect(r.out).toContain('skip image: Skipped: Docker is not reachable.');
+    expect(r.out.match(/fix: /g)?.length).toBe(3);
+    expect(fs.existsSync(file)).toBe(true);
+  });
+
+  it('answers JSON even when the settings themselves are wrong', () => {
+    const r = doctor({ TEAMHUB_PORT: 'eighty' }, '--json');
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.out)).toEqual([
+      expect.objectContaining({
+        name: 'config',
+        ok: false,
+        message: 'Invalid setting port = "eighty" (from TEAMHUB_PORT): expected number.',
+      }),
+    ]);
+  });
+
+  it('fails a notebook folder missing from the image, and creates no data folder while looking', async () => {
+    const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'doctor-')), 'not-yet');
+    const config = path.join(path.dirname(dir), 'c.json');
+    fs.writeFileSync(
+      config,
+      JSON.stringify({ docker: { image: TEST_IMAGE, notebookDir: '/srv/assignments' } }),
+    );
+    const r = doctor(
+      { TEAMHUB_DATA_DIR: dir, TEAMHUB_PORT: String(await freePort()), TEAMHUB_INTERNAL_PORT: '0' },
+      '--config',
+      config,
+      '--json',
+    );
+    const checks = JSON.parse(r.out) as Check[];
+    expect(checks.find((c) => c.name === 'notebook-dir')).toMatchObject({
+      ok: false,
+      message: `The notebook folder /srv/assignments (setting docker.notebookDir) does not exist in the image ${TEST_IMAGE}.`,
+    });
+    expect(checks.find((c) => c.name === 'data-dir')?.message).toContain('does not exist yet');
+    expect(fs.existsSync(dir)).toBe(false);
   });
 
   it('names a missing image and a callback URL on the wrong port', async () => {

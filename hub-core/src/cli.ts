@@ -107,8 +107,33 @@ export async function main(argv: string[]): Promise<void> {
       return await tokenCommand(config, own, print);
     }
     if (command === 'doctor') {
-      const { config, rest: own } = commonFlags(rest, true);
-      const json = own.includes('--json');
+      const json = rest.includes('--json');
+      let parsed;
+      try {
+        parsed = commonFlags(rest, true);
+      } catch (err) {
+        // Scripts asked for JSON: a settings problem is a failed check, not plain text.
+        if (!json || !isHubError(err)) throw err;
+        print(
+          JSON.stringify(
+            [
+              {
+                name: 'config',
+                ok: false,
+                status: 'fail',
+                message: err.message,
+                evidence: [],
+                ...(err.fix ? { fix: err.fix } : {}),
+              },
+            ],
+            null,
+            2,
+          ),
+        );
+        process.exitCode = 1;
+        return;
+      }
+      const { config, rest: own } = parsed;
       const unknown = own.filter((a) => a !== '--json');
       if (unknown.length)
         throw new HubError(

@@ -7,6 +7,7 @@ import { HubError, describeError } from './errors.js';
 import { probeHttp } from './http-probe.js';
 import { prepareDataDir } from './hub-state.js';
 import { hubConnectCandidates } from './network.js';
+import { hostPathFor } from './spawner/host-folders.js';
 import {
   DockerClient,
   LABEL_HUB,
@@ -34,7 +35,9 @@ export async function removeProbes(docker: DockerClient, hubId: string): Promise
 
 export interface CheckResult {
   name: string;
+  /** False only for a real failure (skipped checks and warnings do not fail the doctor). */
   ok: boolean;
+  status: 'ok' | 'warn' | 'fail' | 'skip';
   /** One plain sentence: what is true, or what is wrong. */
   message: string;
   evidence: string[];
@@ -43,13 +46,27 @@ export interface CheckResult {
 
 type Check = () => Promise<Omit<CheckResult, 'name'>>;
 
-const pass = (message: string, evidence: string[] = []) => ({ ok: true, message, evidence });
+const pass = (message: string, evidence: string[] = []) => ({
+  ok: true,
+  status: 'ok' as const,
+  message,
+  evidence,
+});
 const fail = (message: string, fix: string, evidence: string[] = []) => ({
   ok: false,
+  status: 'fail' as const,
   message,
   fix,
   evidence,
 });
+const warn = (message: string, fix: string, evidence: string[] = []) => ({
+  ok: true,
+  status: 'warn' as const,
+  message,
+  fix,
+  evidence,
+});
+const skip = (message: string) => ({ ok: true, status: 'skip' as const, message, evidence: [] });
 const fromError = (e: HubError) => fail(e.message, e.fix ?? '', e.evidence);
 
 /** Runs a short-lived container of the configured image and returns its exit code and output. */
@@ -190,9 +207,16 @@ export async function containerIpReachable(
  * sentence, with the evidence and the fix. `running` is true when they run inside a live hub (its own
  * port and data folder are then known to be fine).
  */
+export interface DiagnosticsOptions {
+  /** Inside a live hub: its own port and data folder are known to be fine. */
+  running: boolean;
+  /** The live hub's own proof of its container-facing address, reported as it is. */
+  hubAddress?: AddressProof | undefined;
+}
+
 export function diagnostics(
   config: HubConfig,
-  o: { running: boolean } = { running: false },
+  o: DiagnosticsOptions = { running: false },
 ): { name: string; run: Check }[] {
   const docker = new DockerClient(config.docker.socketPath);
   const cfg = config.docker;
@@ -201,13 +225,11 @@ export function diagnostics(
   const needsDocker =
     (run: Check): Check =>
     async () =>
-      dockerOk ? run() : fail('Skipped: Docker is not reachable.', 'Fix the Docker check first.');
+      dockerOk ? run() : skip('Skipped: Docker is not reachable.');
   const needsImage =
     (run: Check): Check =>
     async () =>
-      dockerOk && imageOk
-        ? run()
-        : fail('Skipped: the image is not usable.', 'Fix the Docker and image checks first.');
+      dockerOk && imageOk ? run() : skip('Skipped: the image is not usable.');
 
   const checks: { name: string; run: Check }[] = [
     {
@@ -215,6 +237,15 @@ export function diagnostics(
       run: async () => {
         if (o.running) return pass(`The data folder ${config.dataDir} is in use by this hub.`);
         try {
+          // Look without creating anything: doctor changes nothing on the machine.
+          if (!fs.existsSync(config.dataDir)) {
+            let parent = path.dirname(path.resolve(config.dataDir));
+            while (!fs.existsSync(parent)) parent = path.dirname(parent);
+            if (!fs.statSync(parent).isDirectory())
+              throw Object.assign(new Error('not a folder'), { code: 'ENOTDIR' });
+            fs.accessSync(parent, fs.constants.W_OK);
+            return pass(`The data folder ${config.dataDir} does not exist yet; the hub will create it.`);
+          }
           prepareDataDir(config.dataDir);
           const probe = path.join(config.dataDir, `.doctor-${process.pid}`);
           fs.writeFileSync(probe, 'ok');
@@ -304,6 +335,10 @@ export function diagnostics(
     {
       name: 'hub-from-container',
       run: needsImage(async () => {
+        if (o.hubAddress) {
+          const p = o.hubAddress;
+          return p.ok ? pass(`${p.message} (checked ${p.at})`) : fail(p.message, p.fix ?? '', p.evidence);
+        }
         // A throwaway listener on the address the hub would give containers, fetched from inside one.
         const candidates =
           cfg.hubConnectIp === 'auto' ? await hubConnectCandidates(docker, cfg.network) : [cfg.hubConnectIp];
@@ -312,12 +347,22 @@ export function diagnostics(
         );
         let url: string | undefined;
         const tried: string[] = [];
+        let portNote = '';
+        const listenOn = (port: number, ip: string) =>
+          new Promise<void>((resolve, reject) => {
+            server.once('error', reject);
+            server.listen(port, ip, () => resolve());
+          });
+        // The port the hub would use (docker.internalPort); when it is taken, the hub would pick another.
         for (const ip of candidates) {
           try {
-            await new Promise<void>((resolve, reject) => {
-              server.once('error', reject);
-              server.listen(0, ip, () => resolve());
-            });
+            try {
+              await listenOn(cfg.internalPort, ip);
+            } catch (err) {
+              if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || cfg.internalPort === 0) throw err;
+              portNote = ` (port ${cfg.internalPort} is in use, e.g. by a running TeamHub; the hub would pick another)`;
+              await listenOn(0, ip);
+            }
             url = `http://${ip}:${(server.address() as net.AddressInfo).port}/hub/api`;
             break;
           } catch (err) {
@@ -333,7 +378,7 @@ export function diagnostics(
         }
         try {
           const r = await probeHubFromContainer(docker, cfg, url);
-          return r.ok ? pass(r.message) : fail(r.message, r.fix ?? '', r.evidence);
+          return r.ok ? pass(`${r.message}${portNote}`) : fail(r.message, r.fix ?? '', r.evidence);
         } finally {
           server.close();
         }
@@ -357,12 +402,60 @@ export function diagnostics(
       }),
     },
     {
+      name: 'notebook-dir',
+      run: needsImage(async () => {
+        const dir = cfg.notebookDir;
+        if (!dir) return pass('No docker.notebookDir is set: servers open in the home folder.');
+        const home = cfg.homeMount.replace(/\/+$/, '');
+        if (dir === home || dir.startsWith(`${home}/`))
+          return pass(`docker.notebookDir ${dir} is inside the user's volume: it is created for each user.`);
+        const r = await runProbe(docker, cfg, ['test', '-d', dir]).catch((err: unknown) => ({
+          code: -1,
+          output: [describeError(err)],
+        }));
+        return r.code === 0
+          ? pass(`docker.notebookDir ${dir} exists in the image.`)
+          : fail(
+              `The notebook folder ${dir} (setting docker.notebookDir) does not exist in the image ${cfg.image}.`,
+              `Set docker.notebookDir to a folder inside ${home}, or use an image that has ${dir}.`,
+            );
+      }),
+    },
+    {
+      name: 'binds',
+      run: async () => {
+        if (cfg.binds.length === 0) return pass('No host folders are mounted (docker.binds is empty).');
+        const problems: string[] = [];
+        for (const b of cfg.binds) {
+          const example = hostPathFor(b.host, 'example');
+          let parent = path.dirname(example);
+          while (!fs.existsSync(parent)) parent = path.dirname(parent);
+          try {
+            fs.accessSync(parent, fs.constants.W_OK);
+          } catch {
+            problems.push(
+              `${b.host} → ${example}: ${parent} is not writable, so the per-user folders cannot be created`,
+            );
+          }
+        }
+        return problems.length
+          ? fail(
+              'Some docker.binds host folders cannot be created.',
+              'Create the parent folder, or point docker.binds elsewhere.',
+              problems,
+            )
+          : pass(
+              `Host folders will be created per user, e.g. ${hostPathFor(cfg.binds[0]?.host ?? '', 'example')}.`,
+            );
+      },
+    },
+    {
       name: 'github',
       run: async () => {
         const gh = config.auth.github;
         if (!gh) {
-          return fail(
-            'GitHub sign-in is not configured, so nobody can sign in.',
+          return warn(
+            'GitHub sign-in is not configured: people cannot sign in with a browser (API tokens still work).',
             'Set auth.github.clientId and auth.github.clientSecret (TEAMHUB_GITHUB_CLIENT_ID, TEAMHUB_GITHUB_CLIENT_SECRET).',
           );
         }
@@ -404,7 +497,7 @@ export function diagnostics(
 /** Runs every check in order; never throws. */
 export async function runDiagnostics(
   config: HubConfig,
-  o: { running: boolean } = { running: false },
+  o: DiagnosticsOptions = { running: false },
 ): Promise<CheckResult[]> {
   const out: CheckResult[] = [];
   for (const c of diagnostics(config, o)) {
@@ -414,6 +507,7 @@ export async function runDiagnostics(
       out.push({
         name: c.name,
         ok: false,
+        status: 'fail',
         message: `The check failed to run: ${describeError(err)}.`,
         evidence: [],
         fix: 'Report this as a bug.',
@@ -426,8 +520,9 @@ export async function runDiagnostics(
 export function formatDiagnostics(results: CheckResult[]): string {
   return results
     .map((r) => {
-      const lines = [`${r.ok ? 'ok  ' : 'FAIL'} ${r.name}: ${r.message}`];
-      if (!r.ok && r.fix) lines.push(`     fix: ${r.fix}`);
+      const label = { ok: 'ok  ', warn: 'WARN', fail: 'FAIL', skip: 'skip' }[r.status];
+      const lines = [`${label} ${r.name}: ${r.message}`];
+      if (r.status !== 'ok' && r.fix) lines.push(`     fix: ${r.fix}`);
       for (const e of r.evidence) lines.push(`     ${e}`);
       return lines.join('\n');
     })

@@ -23,7 +23,8 @@ export class HubEvents extends EventEmitter {
   /** Records an event in the store's event log (shown to admins) and tells live listeners. */
   record(e: Omit<EventRow, 'id' | 'ts'>): EventRow {
     const row = this.store.addEvent(e);
-    this.log?.(e.level, e.message);
+    const fix = typeof e.details.fix === 'string' ? ` Fix: ${e.details.fix}` : '';
+    this.log?.(e.level, `${e.message}${fix}`);
     this.emit('event', row);
     return row;
   }

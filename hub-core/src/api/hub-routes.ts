@@ -111,7 +111,7 @@ export function hubRoutes(ctx: HubContext): Router {
     needScope(auth, ['admin-ui', 'read:hub']);
     res.json({
       hub_address: ctx.addressProof() ?? null,
-      checks: await runDiagnostics(ctx.config, { running: true }),
+      checks: await runDiagnostics(ctx.config, { running: true, hubAddress: ctx.addressProof() }),
     });
   });
 

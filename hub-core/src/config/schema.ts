@@ -163,7 +163,10 @@ export const configSchema = z
           .array(
             z
               .object({
-                host: z.string().min(1).describe('Host folder; {user} = the user, ~ = your home folder.'),
+                host: z
+                  .string()
+                  .regex(/^(\/|~\/)/, { message: 'expected an absolute host path (or one starting with ~/)' })
+                  .describe('Host folder; {user} = the user, ~ = your home folder.'),
                 container: z
                   .string()
                   .regex(/^\//, { message: 'expected an absolute path inside the container' }),

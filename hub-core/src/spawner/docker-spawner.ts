@@ -365,7 +365,7 @@ export class DockerSpawner {
           : `The server's container exited with code ${code} while starting.`,
         {
           evidence: logs,
-          fix: fixFromLogs(logs),
+          fix: fixFromLogs(logs, this.cfg.cmd),
         },
       ),
       { exitCode },
@@ -413,7 +413,7 @@ export class DockerSpawner {
 }
 
 /** Known start-up failures, recognised in the container's last lines, mapped to the setting to change. */
-function fixFromLogs(logs: string[]): string {
+function fixFromLogs(logs: string[], cmd: string[] | undefined): string {
   const text = logs.join('\n');
   if (/No such notebook dir/i.test(text)) {
     return 'The notebook folder (JUPYTERHUB_ROOT_DIR, from docker.notebookDir or docker.env) does not exist in the container: set docker.notebookDir to a folder inside docker.homeMount, where it is created for each user.';
@@ -424,5 +424,7 @@ function fixFromLogs(logs: string[]): string {
   if (/executable file not found|No such file or directory/i.test(text) && /exec/i.test(text)) {
     return 'The command does not exist in the image: check docker.cmd, or use a JupyterHub single-user image.';
   }
+  if (cmd)
+    return `The command from docker.cmd (${JSON.stringify(cmd)}) ended: read its last lines below, and check docker.cmd.`;
   return 'Read the last log lines below; they usually name the missing file, setting or module.';
 }

@@ -121,11 +121,11 @@ function pullError(image: string, err: unknown): HubError {
   if (/no basic auth credentials|unauthorized|authentication required|denied/i.test(text)) {
     return new HubError(502, 'image-auth', `The registry of ${image} asks for credentials.`, {
       evidence: [text],
-      fix: 'Run docker login <registry> on this machine as the user running TeamHub, or use a public image.',
+      fix: 'Run docker login <registry> on this machine as the user running TeamHub, or set docker.image to a public image.',
     });
   }
   return new HubError(502, 'image-pull', `Pulling the image ${image} failed.`, {
     evidence: [text],
-    fix: `Check this machine's network and the registry address; try docker pull ${image} to see more. Starting again resumes the pull.`,
+    fix: `Check docker.image, this machine's network and the registry address (docker pull ${image} shows more); starting again resumes the pull.`,
   });
 }
