@@ -78,7 +78,13 @@ describe('a server whose container dies outside the hub', () => {
     );
     const api = await client.request(`/user/${user}/api/status`);
     expect(api.status).toBe(404);
-    expect(await api.json()).toMatchObject({ status: 404 });
+    expect(await api.json()).toMatchObject({
+      status: 404,
+      message: expect.stringContaining('exit code 137'),
+    });
+    const page = await client.request(`/user/${user}/tree`);
+    expect(page.status).toBe(404);
+    expect(await page.text()).toContain('killed (exit code 137: often out of memory)');
     const model = (await (await client.request(`/hub/api/users/${user}`)).json()) as {
       server: unknown;
       servers: object;

@@ -58,7 +58,8 @@ async function startHub(config: string): Promise<void> {
 
 function kill(signal: NodeJS.Signals): Promise<void> {
   const proc = child;
-  if (!proc || proc.exitCode !== null) return Promise.resolve();
+  // A process killed by a signal keeps exitCode null: look at signalCode too.
+  if (!proc || proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     proc.once('exit', () => resolve());
     proc.kill(signal);
@@ -134,5 +135,23 @@ describe('hub restart after kill -9', () => {
       headers: { authorization: `token ${ADMIN}` },
     });
     expect(((await get.json()) as { content: string }).content).toBe('kept across settings changes');
+  });
+});
+
+describe('a server that died while the hub was down', () => {
+  it('is reported with its exit code after the restart', async () => {
+    expect((await api('POST', '/hub/api/users/bo/server')).status).toBe(201);
+    await kill('SIGKILL');
+    await docker.getContainer(containerName(prefix, 'bo')).kill();
+    await startHub(writeConfig({ memLimit: '1G' }));
+    const db = new Database(path.join(dataDir, 'teamhub.sqlite'), { readonly: true });
+    const row = db
+      .prepare(
+        `SELECT s.status, s.failure FROM servers s JOIN users u ON u.id = s.user_id WHERE u.name = 'bo'`,
+      )
+      .get() as { status: string; failure: string };
+    db.close();
+    expect(row.status).toBe('failed');
+    expect(JSON.parse(row.failure)).toMatchObject({ exitCode: 137 });
   });
 });

@@ -382,6 +382,11 @@ export class ServerManager {
         this.d.log(`${user.name}'s server is still running; route restored`);
         continue;
       }
+      if (!alive && id && row.status === 'running') {
+        // It died while the hub was down: tell its owner how (exit code, last logs), as if live.
+        await this.containerGone(id, await this.d.spawner.exitCodeOf(id));
+        continue;
+      }
       if (alive && changes.length) {
         this.d.events.record({
           level: 'warn',

@@ -128,7 +128,11 @@ export function pageRoutes(ctx: HubContext): Router {
   r.all(/^\/user\/([^/]+)(\/.*)?$/, (req, res) => {
     const params = req.params as unknown as Record<string, string | undefined>;
     const name = params[0] ?? '';
-    const message = `No server is running at /user/${name}/.`;
+    // Field case F17: say why it stopped (no logs here: this path does not carry the hub session).
+    const user = ctx.store.getUser(name);
+    const server = user ? ctx.store.getServer(user.id) : undefined;
+    const why = server?.status === 'failed' && server.failure ? ` ${server.failure.message}` : '';
+    const message = `No server is running at /user/${name}/.${why}`;
     if (/\/api(\/|$)/.test(req.path) || req.method !== 'GET') {
       res.status(404).json({ status: 404, message });
       return;
@@ -140,8 +144,8 @@ export function pageRoutes(ctx: HubContext): Router {
         problemPage(404, {
           title: 'Server not running',
           message,
-          fix: 'Start it from the TeamHub home page.',
-          actions: '<p><a class="button" href="/hub/home">Go to TeamHub home</a></p>',
+          fix: 'Start it again from the TeamHub home page; your files are kept.',
+          actions: '<p><a class="button" id="start-from-404" href="/hub/home">Start my server</a></p>',
         }),
       );
   });

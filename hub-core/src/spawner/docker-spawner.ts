@@ -121,6 +121,16 @@ export class DockerSpawner {
     }
   }
 
+  /** The exit code of a stopped container, or undefined when it is gone (or still runs). */
+  async exitCodeOf(containerId: string): Promise<number | undefined> {
+    try {
+      const info = await this.docker.api.getContainer(containerId).inspect();
+      return info.State.Running ? undefined : info.State.ExitCode;
+    } catch {
+      return undefined;
+    }
+  }
+
   /** True while the container exists and runs. */
   async isRunning(containerId: string): Promise<boolean> {
     try {
