@@ -341,7 +341,9 @@ export function diagnostics(
         }
         // A throwaway listener on the address the hub would give containers, fetched from inside one.
         const candidates =
-          cfg.hubConnectIp === 'auto' ? await hubConnectCandidates(docker, cfg.network) : [cfg.hubConnectIp];
+          cfg.hubConnectIp === 'auto'
+            ? await hubConnectCandidates(docker, cfg.network)
+            : [{ bind: cfg.hubConnectIp, advertise: cfg.hubConnectIp }];
         const server = http.createServer((_req, res) =>
           res.writeHead(200, { 'x-jupyterhub-version': config.jupyterhubVersion }).end('{}'),
         );
@@ -354,7 +356,7 @@ export function diagnostics(
             server.listen(port, ip, () => resolve());
           });
         // The port the hub would use (docker.internalPort); when it is taken, the hub would pick another.
-        for (const ip of candidates) {
+        for (const { bind: ip, advertise } of candidates) {
           try {
             try {
               await listenOn(cfg.internalPort, ip);
@@ -363,7 +365,7 @@ export function diagnostics(
               portNote = ` (port ${cfg.internalPort} is in use, e.g. by a running TeamHub; the hub would pick another)`;
               await listenOn(0, ip);
             }
-            url = `http://${ip}:${(server.address() as net.AddressInfo).port}/hub/api`;
+            url = `http://${advertise}:${(server.address() as net.AddressInfo).port}/hub/api`;
             break;
           } catch (err) {
             tried.push(`${ip}: ${describeError(err)}`);

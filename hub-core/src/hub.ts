@@ -159,15 +159,15 @@ export function createHub(config: HubConfig, options: HubOptions = {}): Hub {
       const candidates =
         config.docker.hubConnectIp === 'auto'
           ? await hubConnectCandidates(docker, config.docker.network)
-          : [config.docker.hubConnectIp];
+          : [{ bind: config.docker.hubConnectIp, advertise: config.docker.hubConnectIp }];
       const tried: string[] = [];
       let bound: { ip: string; port: number } | undefined;
-      for (const ip of candidates) {
+      for (const c of candidates) {
         try {
-          bound = { ip, port: await listenInternal(ip) };
+          bound = { ip: c.advertise, port: await listenInternal(c.bind) };
           break;
         } catch (err) {
-          tried.push(`${ip}:${config.docker.internalPort}: ${describeError(err)}`);
+          tried.push(`${c.bind}:${config.docker.internalPort}: ${describeError(err)}`);
         }
       }
       if (!bound) {

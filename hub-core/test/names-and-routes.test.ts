@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { canonicalPrefix } from '../src/proxy/proxy.js';
 import { RouteTable, canonicalPath } from '../src/proxy/routes.js';
 import { containerName, escapeForDocker, serverPrefix, volumeName } from '../src/spawner/names.js';
-import { firstHostAddress } from '../src/network.js';
+import { firstHostAddress, hubAddressCandidates } from '../src/network.js';
 import { safeNext } from '../src/http/next-url.js';
 import { demuxLogs } from '../src/spawner/docker-client.js';
 
@@ -92,5 +92,33 @@ describe('canonical prefixes for the single-user server', () => {
     );
     expect(canonicalPrefix('/user/a@b.org', route)).toBe('/user/a@b.org/');
     expect(canonicalPrefix('/user/a%40b.org/', route)).toBe('/user/a@b.org/');
+  });
+});
+
+describe('where the hub listens for containers (F10 decision logic)', () => {
+  const bridge = [{ Subnet: '172.17.0.0/16' }];
+  it('a Linux Docker host: the bridge gateway, found from the subnet when the engine reports none', () => {
+    expect(hubAddressCandidates('Debian GNU/Linux 12 (bookworm)', bridge)).toEqual([
+      { bind: '172.17.0.1', advertise: '172.17.0.1' },
+    ]);
+    expect(hubAddressCandidates('Ubuntu 24.04', [{ Gateway: '10.9.0.1', Subnet: '10.9.0.0/24' }])).toEqual([
+      { bind: '10.9.0.1', advertise: '10.9.0.1' },
+    ]);
+  });
+
+  it('Docker Desktop: loopback on the host, host.docker.internal for containers, tried first', () => {
+    expect(hubAddressCandidates('Docker Desktop', bridge)[0]).toEqual({
+      bind: '127.0.0.1',
+      advertise: 'host.docker.internal',
+    });
+  });
+
+  it('never all interfaces, never IPv6 link addresses', () => {
+    const all = hubAddressCandidates('Docker Desktop', [
+      { Gateway: 'fe80::1', Subnet: 'fd00::/64' },
+      ...bridge,
+    ]);
+    expect(all.map((c) => c.bind)).not.toContain('0.0.0.0');
+    expect(all.every((c) => !c.bind.includes(':'))).toBe(true);
   });
 });
