@@ -293,14 +293,6 @@ export function diagnostics(
       run: async () => {
         const s = await docker.status();
         if (!s.ok) return fromError(s.problem as HubError);
-        const [major = 0, minor = 0] = (s.apiVersion ?? '0.0').split('.').map(Number);
-        if (major < 1 || (major === 1 && minor < 40)) {
-          return fail(
-            `Docker ${s.version} is too old (API ${s.apiVersion}; TeamHub needs 1.40 or newer).`,
-            'Upgrade Docker.',
-            [s.socketPath],
-          );
-        }
         dockerOk = true;
         return pass(`Docker ${s.version} (API ${s.apiVersion}) answers at ${s.socketPath}.`);
       },

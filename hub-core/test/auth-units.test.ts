@@ -1,6 +1,10 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decideAllow, normalizeUsername } from '../src/auth/allow.js';
-import { dockerUnreachable } from '../src/spawner/docker-client.js';
+import { DockerClient, dockerUnreachable } from '../src/spawner/docker-client.js';
 import { Signer } from '../src/signing.js';
 
 const auth = (o: Partial<{ allowedUsers: string[]; adminUsers: string[]; allowAll: boolean }>) => ({
@@ -48,5 +52,29 @@ describe('F08: Docker problems in one sentence', () => {
   it('a missing socket or a silent one means Docker is not running', () => {
     expect(dockerUnreachable('/s', err('ENOENT')).message).toContain('Docker is not running');
     expect(dockerUnreachable('/s', err('ECONNREFUSED')).message).toContain('Docker is not running');
+  });
+});
+
+describe('F08: an engine too old to use', () => {
+  it('is one sentence naming the version, from a Docker API that answers like an old engine', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'old-docker-'));
+    const socket = path.join(dir, 'docker.sock');
+    // A fake Docker Engine API on a unix socket (the real engine is used everywhere else).
+    const fake = http.createServer((req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ Version: '18.09.1', ApiVersion: '1.39' }));
+    });
+    await new Promise<void>((resolve) => fake.listen(socket, resolve));
+    try {
+      const status = await new DockerClient(socket).status();
+      expect(status.ok).toBe(false);
+      expect(status.problem?.message).toBe(
+        `Docker 18.09.1 at ${socket} is too old (API 1.39; TeamHub needs 1.40 or newer).`,
+      );
+      await expect(new DockerClient(socket).ensureReachable()).rejects.toThrow('is too old');
+    } finally {
+      fake.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

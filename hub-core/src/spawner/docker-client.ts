@@ -51,6 +51,9 @@ export function dockerUnreachable(socketPath: string, err: unknown): HubError {
   );
 }
 
+/** Docker API 1.40 = Docker 19.03, the oldest engine the spawner's requests are written for. */
+const MIN_API_MINOR = 40;
+
 export interface DockerStatus {
   ok: boolean;
   socketPath: string;
@@ -72,6 +75,26 @@ export class DockerClient {
       const v = await withTimeout(this.api.version(), timeoutMs, () =>
         Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT' }),
       );
+      const [major = 0, minor = 0] = String(v.ApiVersion ?? '0.0')
+        .split('.')
+        .map(Number);
+      if (major < 1 || (major === 1 && minor < MIN_API_MINOR)) {
+        const problem = new HubError(
+          503,
+          'docker-too-old',
+          `Docker ${v.Version} at ${this.socketPath} is too old (API ${v.ApiVersion}; TeamHub needs 1.${MIN_API_MINOR} or newer).`,
+          {
+            fix: 'Upgrade Docker (Docker 19.03 or newer).',
+          },
+        );
+        return {
+          ok: false,
+          socketPath: this.socketPath,
+          version: v.Version,
+          apiVersion: v.ApiVersion,
+          problem,
+        };
+      }
       return { ok: true, socketPath: this.socketPath, version: v.Version, apiVersion: v.ApiVersion };
     } catch (err) {
       return { ok: false, socketPath: this.socketPath, problem: dockerUnreachable(this.socketPath, err) };
