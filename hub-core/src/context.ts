@@ -1,7 +1,7 @@
 import type { GithubLogin } from './auth/github.js';
 import type { HubConfig } from './config/schema.js';
 import type { HubEvents } from './events.js';
-import type { AddressProof } from './diagnostics.js';
+import type { AddressProof } from './probes.js';
 import type { ServerManager } from './servers.js';
 import type { Signer } from './signing.js';
 import type { DockerClient, DockerStatus } from './spawner/docker-client.js';

@@ -6,7 +6,7 @@ import type { HubConfig } from './config/schema.js';
 import type { HubContext } from './context.js';
 import { HubError, describeError } from './errors.js';
 import { HubEvents } from './events.js';
-import { type AddressProof, probeHubFromContainer, removeProbes } from './diagnostics.js';
+import { type AddressProof, probeHubFromContainer, removeProbes } from './probes.js';
 import { createHubApp } from './http/app.js';
 import { hubConnectCandidates } from './network.js';
 import { createProxy } from './proxy/proxy.js';

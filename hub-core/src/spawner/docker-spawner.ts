@@ -17,7 +17,7 @@ import {
   isStatus,
   dockerUnreachable,
 } from './docker-client.js';
-import { containerIpReachable } from '../diagnostics.js';
+import { containerIpReachable } from '../probes.js';
 import { type ContainerSpec, specOf } from './container-spec.js';
 import { prepareHostFolders, unwritableFolders } from './host-folders.js';
 import { ImagePuller, type Progress } from './image-puller.js';
