@@ -13,7 +13,13 @@ export interface ProviderIdentity {
   /** The login at the provider, as the provider spells it. */
   login: string;
   id: string;
+  /** The scopes the user granted (GitHub says so in the token response). */
+  grantedScopes: string[];
+  /** For membership checks right after sign-in; never stored. */
+  accessToken: string;
 }
+
+export type Membership = 'member' | 'not-member' | 'unverifiable';
 
 const trimSlash = (u: string) => u.replace(/\/+$/, '');
 
@@ -52,7 +58,9 @@ export class GithubLogin {
       code_challenge: await oidc.calculatePKCECodeChallenge(codeVerifier),
       code_challenge_method: 'S256',
     };
-    if (this.cfg.scopes.length) params.scope = this.cfg.scopes.join(' ');
+    // Private org and team membership is only visible with read:org (field case F07).
+    const scopes = [...this.cfg.scopes, ...(this.cfg.allowedOrganizations.length ? ['read:org'] : [])];
+    if (scopes.length) params.scope = [...new Set(scopes)].join(' ');
     return { url: oidc.buildAuthorizationUrl(this.client, params).href, state, codeVerifier };
   }
 
@@ -70,7 +78,40 @@ export class GithubLogin {
     } catch (err) {
       throw this.exchangeError(err);
     }
-    return this.identify(tokens.access_token);
+    const granted = typeof tokens.scope === 'string' ? tokens.scope.split(/[\s,]+/).filter(Boolean) : [];
+    return {
+      ...(await this.identify(tokens.access_token)),
+      grantedScopes: granted,
+      accessToken: tokens.access_token,
+    };
+  }
+
+  /**
+   * Whether `login` belongs to an `org` or `org:team` rule. GitHub answers 204 for a member; without
+   * read:org, a private member looks like a non-member, so that case is "unverifiable", not "no".
+   */
+  async membership(identity: ProviderIdentity, rule: string): Promise<Membership> {
+    const [org, team] = rule.split(':');
+    const api = trimSlash(this.cfg.apiUrl);
+    const url = team
+      ? `${api}/orgs/${encodeURIComponent(org ?? '')}/teams/${encodeURIComponent(team)}/memberships/${encodeURIComponent(identity.login)}`
+      : `${api}/orgs/${encodeURIComponent(org ?? '')}/members/${encodeURIComponent(identity.login)}`;
+    try {
+      const res = await fetch(url, {
+        headers: {
+          authorization: `Bearer ${identity.accessToken}`,
+          accept: 'application/json',
+          'user-agent': 'TeamHub',
+        },
+        redirect: 'manual',
+        signal: AbortSignal.timeout(this.cfg.timeoutSeconds * 1000),
+      });
+      const body = (await res.json().catch(() => undefined)) as { state?: string } | undefined;
+      if (res.status === 204 || (res.status === 200 && (!team || body?.state === 'active'))) return 'member';
+    } catch {
+      return 'unverifiable';
+    }
+    return identity.grantedScopes.includes('read:org') ? 'not-member' : 'unverifiable';
   }
 
   private exchangeError(err: unknown): HubError {
@@ -150,7 +191,13 @@ export class GithubLogin {
         },
       );
     }
-    return { provider: 'github', login: body.login, id: String(body.id ?? '') };
+    return {
+      provider: 'github',
+      login: body.login,
+      id: String(body.id ?? ''),
+      grantedScopes: [],
+      accessToken,
+    };
   }
 }
 

@@ -8,7 +8,8 @@ import { loginPage, problemPage } from '../pages/pages.js';
 import { now } from '../store/store.js';
 import { randomId } from '../tokens.js';
 import { GITHUB_LOGIN, usernameProblem } from '../usernames.js';
-import { decideAllow, normalizeUsername } from './allow.js';
+import { type AllowDecision, decideAllow, normalizeUsername } from './allow.js';
+import type { GithubLogin, ProviderIdentity } from './github.js';
 
 interface LoginState {
   state: string;
@@ -177,7 +178,7 @@ export function authRoutes(ctx: HubContext): Router {
       );
     }
     const name = normalizeUsername(identity.login);
-    const decision = decideAllow(name, ctx.config.auth);
+    const decision = await decideAllowAtLogin(name, identity, ctx, github);
     if (!decision.allowed) {
       ctx.events.record({
         level: 'warn',
@@ -202,7 +203,7 @@ export function authRoutes(ctx: HubContext): Router {
         );
       return;
     }
-    const user = ctx.store.ensureUser(name, decision.admin || undefined);
+    const user = ctx.store.ensureUser(name, decision.admin || undefined, 'login');
     const sid = randomId();
     ctx.store.createSession({
       id: sid,
@@ -235,4 +236,41 @@ export function authRoutes(ctx: HubContext): Router {
   });
 
   return r;
+}
+
+/**
+ * The allow rules at sign-in, in order: config lists, users an admin added (F06), allow-all, then
+ * organization and team rules asked of GitHub (F07), which may be unverifiable without read:org.
+ */
+async function decideAllowAtLogin(
+  name: string,
+  identity: ProviderIdentity,
+  ctx: HubContext,
+  github: GithubLogin,
+): Promise<AllowDecision> {
+  const decision = decideAllow(name, ctx.config.auth);
+  if (decision.allowed) return decision;
+  const existing = ctx.store.getUser(name);
+  if (existing?.added_by === 'admin')
+    return { allowed: true, admin: existing.admin, rule: 'added by an admin' };
+  const rules = ctx.config.auth.github?.allowedOrganizations ?? [];
+  if (rules.length === 0) return decision;
+  const unverifiable: string[] = [];
+  for (const rule of rules) {
+    const m = await github.membership(identity, rule);
+    if (m === 'member') return { allowed: true, admin: decision.admin, rule: `member of ${rule}` };
+    if (m === 'unverifiable') unverifiable.push(rule);
+  }
+  if (unverifiable.length) {
+    return {
+      allowed: false,
+      admin: false,
+      rule: `TeamHub couldn't verify membership in ${unverifiable.join(', ')}: the app was not granted read:org (granted: ${identity.grantedScopes.join(', ') || 'none'}), or the organization has not approved the app`,
+    };
+  }
+  return {
+    allowed: false,
+    admin: false,
+    rule: `not a member of ${rules.join(', ')}, not listed in auth.allowedUsers, and auth.allowAll is off`,
+  };
 }

@@ -77,6 +77,16 @@ const githubSchema = z
         'Callback URL registered on the OAuth app; default http://localhost:<port>/hub/oauth_callback.',
       ),
     scopes: z.array(z.string()).default([]).describe('Extra OAuth scopes to request.'),
+    allowedOrganizations: z
+      .array(
+        z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]*(:[A-Za-z0-9][A-Za-z0-9._-]*)?$/, {
+          message: 'expected "org" or "org:team-slug"',
+        }),
+      )
+      .default([])
+      .describe(
+        'Members of these GitHub organizations ("org") or teams ("org:team") may sign in; read:org is then requested.',
+      ),
     timeoutSeconds: z.number().positive().max(120).default(15).describe('Timeout of each call to GitHub.'),
   })
   .strict();

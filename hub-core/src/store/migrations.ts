@@ -108,4 +108,9 @@ export const MIGRATIONS: string[] = [
   ALTER TABLE api_tokens_v3 RENAME TO api_tokens;
   CREATE INDEX api_tokens_prefix ON api_tokens(prefix);
   `,
+  // 4: who added a user. Users an admin added (API, CLI, config) may sign in; users who were only
+  // admitted by a rule at sign-in are not kept allowed by their record once the rule is gone (F06).
+  `
+  ALTER TABLE users ADD COLUMN added_by TEXT NOT NULL DEFAULT 'login';
+  `,
 ];

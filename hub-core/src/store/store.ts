@@ -11,6 +11,8 @@ export interface UserRow {
   last_activity: string | null;
   /** The Docker volume with the user's files, once one was made. */
   volume: string | null;
+  /** 'admin' when an admin added the user (API, CLI, config), 'login' when a sign-in rule did. */
+  added_by: 'admin' | 'login';
 }
 
 export type ServerStatus = 'stopped' | 'spawning' | 'running' | 'stopping' | 'failed';
@@ -125,12 +127,12 @@ export class Store {
     return (this.db.prepare('SELECT * FROM users ORDER BY id').all() as Row[]).map(toUser);
   }
   /** Creates the user if missing; `admin` when given is applied either way. */
-  ensureUser(name: string, admin?: boolean): UserRow {
+  ensureUser(name: string, admin?: boolean, addedBy: 'admin' | 'login' = 'admin'): UserRow {
     const existing = this.getUser(name);
     if (!existing) {
       this.db
-        .prepare('INSERT INTO users (name, admin, created) VALUES (?, ?, ?)')
-        .run(name, admin ? 1 : 0, now());
+        .prepare('INSERT INTO users (name, admin, created, added_by) VALUES (?, ?, ?, ?)')
+        .run(name, admin ? 1 : 0, now(), addedBy);
     } else if (admin !== undefined && existing.admin !== admin) {
       this.db.prepare('UPDATE users SET admin = ? WHERE id = ?').run(admin ? 1 : 0, existing.id);
     }
