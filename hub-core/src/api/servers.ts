@@ -41,18 +41,24 @@ function serverName(ctx: HubContext, req: Request): string {
   return name;
 }
 
+/** The user and server name a request is about, once the caller holds `scope` on that server. */
+function authorizedServer(ctx: HubContext, req: Request, res: Response, scope: string) {
+  const auth = caller(ctx, req, res);
+  const user = findUser(ctx, String(req.params.name));
+  const name = serverName(ctx, req);
+  needScope(auth, [scope], {
+    server: `${user.name}/${name}`,
+    groups: ctx.store.groups.groupNamesOf(user.id),
+  });
+  return { user, name };
+}
+
 export function serverRoutes(ctx: HubContext): Router {
   const r = Router();
   const json = jsonBody('1mb');
 
   const start = async (req: Request, res: Response) => {
-    const auth = caller(ctx, req, res);
-    const user = findUser(ctx, String(req.params.name));
-    const name = serverName(ctx, req);
-    needScope(auth, ['servers'], {
-      server: `${user.name}/${name}`,
-      groups: ctx.store.groups.groupNamesOf(user.id),
-    });
+    const { user, name } = authorizedServer(ctx, req, res, 'servers');
     const options = bodyObject(req, 'a JSON object of user options');
     const existing = ctx.store.getServer(user.id, name);
     if (ctx.servers.isStopQueued(user, name)) {
@@ -94,13 +100,7 @@ export function serverRoutes(ctx: HubContext): Router {
   };
 
   const stop = async (req: Request, res: Response) => {
-    const auth = caller(ctx, req, res);
-    const user = findUser(ctx, String(req.params.name));
-    const name = serverName(ctx, req);
-    needScope(auth, ['delete:servers'], {
-      server: `${user.name}/${name}`,
-      groups: ctx.store.groups.groupNamesOf(user.id),
-    });
+    const { user, name } = authorizedServer(ctx, req, res, 'delete:servers');
     const body = bodyObject(req);
     if ('remove' in body && typeof body.remove !== 'boolean') {
       throw new HubError(
@@ -133,13 +133,7 @@ export function serverRoutes(ctx: HubContext): Router {
   };
 
   const progress = (req: Request, res: Response) => {
-    const auth = caller(ctx, req, res);
-    const user = findUser(ctx, String(req.params.name));
-    const name = serverName(ctx, req);
-    needScope(auth, ['read:servers'], {
-      server: `${user.name}/${name}`,
-      groups: ctx.store.groups.groupNamesOf(user.id),
-    });
+    const { user, name } = authorizedServer(ctx, req, res, 'read:servers');
     const server = ctx.store.getServer(user.id, name);
     if (name && !server) throw new HubError(404, 'no-server', `${user.name} has no server named ${name}`);
     const pending = ctx.servers.progressOf(user, name);
