@@ -4,6 +4,7 @@ import { containerName } from '../hub-core/src/spawner/names.js';
 import { docker, requireDockerAndImage } from './fixtures/docker.js';
 import { type GithubHub, startGithubHub } from './fixtures/github-hub.js';
 import type { GithubProvider } from './fixtures/github-provider.js';
+import { homeFailure } from './fixtures/home-state.js';
 import { Browserless } from './fixtures/http-client.js';
 import { signInBrowserless } from './fixtures/sign-in.js';
 import { type TestHub, uniqueLogin } from './fixtures/test-hub.js';
@@ -90,9 +91,9 @@ describe('a server whose container dies outside the hub', () => {
       servers: object;
     };
     expect(model).toMatchObject({ server: null, servers: {} });
-    const home = await (await client.request('/hub/home')).text();
-    expect(home).toContain('Your server stopped unexpectedly');
-    expect(home).toContain('137');
+    const failure = await homeFailure(client);
+    expect(failure.exitCode).toBe(137);
+    expect(failure.message).toContain('exit code 137');
 
     await startServer();
     const again = await client.request(`/hub/api/users/${user}/server`, {

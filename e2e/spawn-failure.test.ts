@@ -3,6 +3,7 @@ import { containerName } from '../hub-core/src/spawner/names.js';
 import { containerExists, requireDockerAndImage } from './fixtures/docker.js';
 import { type GithubHub, startGithubHub } from './fixtures/github-hub.js';
 import type { GithubProvider } from './fixtures/github-provider.js';
+import { homeFailure } from './fixtures/home-state.js';
 import { Browserless } from './fixtures/http-client.js';
 import { signInBrowserless } from './fixtures/sign-in.js';
 import { type TestHub, uniqueLogin } from './fixtures/test-hub.js';
@@ -53,12 +54,10 @@ describe('a server that exits while starting', () => {
     expect(model).toMatchObject({ server: null, pending: null, servers: {} });
     expect(await containerExists(containerName(th.prefix, user))).toBe(false);
 
-    const home = await (await client.request('/hub/home')).text();
-    expect(home).toContain('Your server failed to start');
-    expect(home).toContain('exited with code 1');
-    expect(home).toContain('/home/jovyan/projects');
-    expect(home).toContain('set docker.notebookDir to a folder inside docker.homeMount');
-    expect(home).toContain('id="retry-server"');
+    const failure = await homeFailure(client);
+    expect(failure.message).toContain('exited with code 1');
+    expect(failure.evidence.join('\n')).toContain('/home/jovyan/projects');
+    expect(failure.fix).toContain('set docker.notebookDir to a folder inside docker.homeMount');
   });
 });
 
@@ -80,8 +79,7 @@ describe('a container that exits at once', () => {
         expect(((await res.json()) as { message: string }).message).toContain('exited with code 3');
         expect(await containerExists(containerName(quick.th.prefix, login))).toBe(false);
       }
-      const home = await (await client.request('/hub/home')).text();
-      expect(home).toContain('boom: missing thing');
+      expect((await homeFailure(client)).evidence).toContain('boom: missing thing');
     } finally {
       await quick.stop();
     }

@@ -39,7 +39,7 @@ describe('walking skeleton in Chromium', () => {
     await hub.open();
     expect(page.url()).toBe(`${th.base}/hub/login`);
     await hub.signInWithGithub(user);
-    expect(await hub.serverStatus()).toBe('not running');
+    expect(await hub.serverStatus()).toBe('stopped');
 
     await hub.startServerAndWait(user);
     expect(page.url()).toContain(`${th.base}/user/${user}/tree`);
@@ -52,7 +52,7 @@ describe('walking skeleton in Chromium', () => {
     await hub.goHome();
     expect(await hub.serverStatus()).toBe('running');
     await hub.stopServer();
-    expect(await hub.serverStatus()).toBe('not running');
+    expect(await hub.serverStatus()).toBe('stopped');
     expect(await containerExists(containerName(th.prefix, user))).toBe(false);
     expect(await volumeExists(volumeName(th.prefix, user))).toBe(true);
 

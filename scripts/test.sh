@@ -17,6 +17,7 @@ fi
 npm run --silent build
 echo "== typecheck"
 npx tsc -p tsconfig.json --noEmit
+npx tsc -p renderer/tsconfig.json
 echo "== lint"
 npx eslint .
 npx prettier --check . >/dev/null || { npx prettier --check . || true; echo "test: formatting differs; run npm run format" >&2; exit 1; }

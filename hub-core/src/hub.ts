@@ -4,6 +4,7 @@ import path from 'node:path';
 import { GithubLogin } from './auth/github.js';
 import type { HubConfig } from './config/schema.js';
 import type { HubContext } from './context.js';
+import { withSavedSettings } from './ui/settings.js';
 import { HubError, describeError } from './errors.js';
 import { HubEvents } from './events.js';
 import { type AddressProof, probeHubFromContainer, removeProbes } from './probes.js';
@@ -98,6 +99,10 @@ function loadConfigTokens(store: Store, tokens: Record<string, string>): void {
 export function createHub(config: HubConfig, options: HubOptions = {}): Hub {
   const log = options.logger ?? consoleLogger(config.logLevel);
   prepareDataDir(config.dataDir);
+  // Settings changed in the UI were saved beside the database and win over the config file.
+  const saved = withSavedSettings(config);
+  if (saved.problem) log('warn', saved.problem);
+  config = saved.config;
   const secrets = loadOrCreateSecrets(config.dataDir);
   const state = loadHubState(config.dataDir);
   const store = new Store(openDatabase(path.join(config.dataDir, 'teamhub.sqlite')));

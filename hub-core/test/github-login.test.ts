@@ -56,9 +56,9 @@ describe('GitHub sign-in', () => {
     expect(res.status).toBe(302);
     expect(res.headers.get('location')).toBe('/hub/home');
     expect(client.cookie('teamhub-session')).toBeTruthy();
-    const home = await client.request('/hub/home');
-    expect(home.status).toBe(200);
-    expect(await home.text()).toContain('alice');
+    const me = await client.request('/hub/ui/api/me');
+    expect(me.status).toBe(200);
+    expect(await me.json()).toMatchObject({ user: { name: 'alice', admin: false } });
     const exchange = provider.requests.filter((r) => r.path === '/login/oauth/access_token').at(-1);
     expect(exchange?.headers.accept).toContain('application/json');
     expect(new URLSearchParams(exchange?.body).get('code_verifier')).toBeTruthy();
@@ -156,8 +156,9 @@ describe('GitHub sign-in', () => {
   it('logout ends the session', async () => {
     const client = new Browserless(th.base);
     await signIn(client, 'alice');
-    expect((await client.request('/hub/home')).status).toBe(200);
+    expect((await client.request('/hub/ui/api/me')).status).toBe(200);
     await client.request('/hub/logout');
+    expect((await client.request('/hub/ui/api/me')).status).toBe(401);
     const after = await client.request('/hub/home');
     expect(after.status).toBe(302);
     expect(after.headers.get('location')).toContain('/hub/login');
@@ -201,10 +202,10 @@ describe('hostile input around sessions', () => {
   it('a non-ASCII XSRF value of the right length is a 403, not a crash', async () => {
     const client = new Browserless(th.base);
     await signIn(client, 'alice');
-    const res = await client.request('/hub/stop', {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: `_xsrf=${encodeURIComponent('é'.repeat(43))}`,
+    const res = await client.request('/hub/api/users/alice/server', {
+      method: 'DELETE',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ _xsrf: 'é'.repeat(43) }),
     });
     expect(res.status).toBe(403);
     expect(await res.text()).toContain('XSRF');

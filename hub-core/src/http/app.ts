@@ -11,8 +11,10 @@ import { HubError, isHubError } from '../errors.js';
 import { problemPage } from '../pages/pages.js';
 import { resolveAuth, sessionFromCookie } from './auth-context.js';
 import { pageRoutes } from './page-routes.js';
+import { uiRoutes } from '../ui/routes.js';
+import { shellRoutes } from '../ui/shell.js';
 
-const isApi = (req: Request) => req.path.startsWith('/hub/api');
+const isApi = (req: Request) => req.path.startsWith('/hub/api') || req.path.startsWith('/hub/ui/api');
 
 /** Maps a body-parser failure (bad JSON, too large) to a HubError. */
 function bodyError(err: unknown): HubError | undefined {
@@ -46,6 +48,10 @@ export function createHubApp(ctx: HubContext): express.Express {
     res.locals.auth = resolveAuth(ctx, req);
     next();
   });
+  app.use('/hub/ui/api', (req, res, next) => {
+    res.locals.auth = resolveAuth(ctx, req);
+    next();
+  });
   app.use(hubRoutes(ctx));
   app.use(userRoutes(ctx));
   app.use(serverRoutes(ctx));
@@ -53,6 +59,8 @@ export function createHubApp(ctx: HubContext): express.Express {
   app.use(groupRoutes(ctx));
   app.use(oauthProviderRoutes(ctx));
   app.use(authRoutes(ctx));
+  app.use(uiRoutes(ctx));
+  app.use(shellRoutes(ctx));
   app.use(pageRoutes(ctx));
   app.use((req, res) => {
     if (isApi(req)) {

@@ -1,12 +1,11 @@
 import fs from 'node:fs';
-import express, { type Request, type Response, Router } from 'express';
+import { type Request, type Response, Router } from 'express';
 import type { HubContext } from '../context.js';
-import { HubError } from '../errors.js';
-import { homePage, problemPage, spawnPendingPage } from '../pages/pages.js';
+import { problemPage } from '../pages/pages.js';
 import { serverPrefix } from '../spawner/names.js';
 import type { UserRow } from '../store/store.js';
 import { userScopes } from '../scopes.js';
-import { type Auth, authFor, checkXsrf, sessionFromCookie, xsrfToken } from './auth-context.js';
+import { type Auth, authFor, sessionFromCookie } from './auth-context.js';
 
 function requireLogin(
   ctx: HubContext,
@@ -29,7 +28,6 @@ function requireLogin(
 /** Server-rendered pages: home, start/stop, spawn progress. (The React UI replaces them in issue 5.) */
 export function pageRoutes(ctx: HubContext): Router {
   const r = Router();
-  const form = express.urlencoded({ extended: false, limit: '16kb' });
 
   // Single-user pages show the hub's logo from here (JupyterHub's /hub/logo).
   // (Compiled code lives under dist/, the source beside assets/: both resolve to <repo>/assets.)
@@ -40,72 +38,6 @@ export function pageRoutes(ctx: HubContext): Router {
 
   r.get(['/', '/hub', '/hub/'], (req, res) => {
     res.redirect(302, sessionFromCookie(ctx, req) ? '/hub/home' : '/hub/login');
-  });
-
-  r.get('/hub/home', async (req, res) => {
-    const who = requireLogin(ctx, req, res);
-    if (!who) return;
-    const docker = await ctx.dockerStatus();
-    const problem = docker.problem;
-    res.type('html').send(
-      homePage({
-        user: who.user.name,
-        prefix: serverPrefix(who.user.name),
-        server: ctx.store.getServer(who.user.id),
-        xsrf: xsrfToken(ctx, who.auth.session?.id ?? ''),
-        ...(problem
-          ? {
-              dockerProblem: {
-                title: 'Servers cannot start right now',
-                message: problem.message,
-                evidence: problem.evidence,
-                ...(problem.fix ? { fix: problem.fix } : {}),
-              },
-            }
-          : {}),
-      }),
-    );
-  });
-
-  r.post('/hub/spawn', form, async (req, res) => {
-    const who = requireLogin(ctx, req, res);
-    if (!who) return;
-    checkXsrf(ctx, req, who.auth);
-    // Fail fast with the plain sentence when Docker is down, rather than after a pending page.
-    await ctx.docker.ensureReachable();
-    const current = ctx.store.getServer(who.user.id);
-    if (current?.status !== 'running') ctx.servers.spawn(who.user).done.catch(() => undefined);
-    res.redirect(303, `/hub/spawn-pending/${encodeURIComponent(who.user.name)}`);
-  });
-
-  r.post('/hub/stop', form, async (req, res) => {
-    const who = requireLogin(ctx, req, res);
-    if (!who) return;
-    checkXsrf(ctx, req, who.auth);
-    await ctx.servers.stop(who.user);
-    res.redirect(303, '/hub/home');
-  });
-
-  r.get('/hub/spawn-pending/:name', (req, res) => {
-    const who = requireLogin(ctx, req, res);
-    if (!who) return;
-    if (who.user.name !== req.params.name && !who.user.admin) {
-      throw new HubError(403, 'not-yours', `You cannot follow ${req.params.name}'s server.`);
-    }
-    const target = ctx.store.getUser(req.params.name);
-    if (!target) throw new HubError(404, 'no-user', `There is no user ${req.params.name}.`);
-    const prefix = serverPrefix(target.name);
-    const server = ctx.store.getServer(target.id);
-    if (server?.status === 'running') return res.redirect(302, prefix);
-    // Nothing is starting (a reload after a stop, or after a hub restart): home says what the state is.
-    if (server?.status !== 'spawning') return res.redirect(302, '/hub/home');
-    res.type('html').send(
-      spawnPendingPage({
-        user: who.user.name,
-        prefix,
-        progressUrl: `/hub/api/users/${encodeURIComponent(target.name)}/server/progress`,
-      }),
-    );
   });
 
   // /hub/user/<name>/<path>: where JupyterHub sends people to reach a server that may not run yet.

@@ -1,0 +1,183 @@
+import { type Request, type Response, Router } from 'express';
+import { bodyObject, caller, findUser, jsonBody, needScope, userTarget } from '../api/common.js';
+import { tokenModel } from '../api/models.js';
+import type { HubContext } from '../context.js';
+import { HubError } from '../errors.js';
+import { type Auth, tokenScopes, xsrfToken } from '../http/auth-context.js';
+import { runDiagnostics } from '../diagnostics.js';
+import { SCOPE_DEFINITIONS } from '../scopes.js';
+import { serverPrefix } from '../spawner/names.js';
+import { containerViews } from './containers.js';
+import { downloadLogs, streamLogs } from './logs.js';
+import { applySettings, lanUrls, settingsFile } from './settings.js';
+import { liveStream, serverSummaries } from './live.js';
+
+/** The admin screens' gate: the admin-ui scope, as JupyterHub's own admin page requires. */
+function needAdmin(auth: Auth): void {
+  needScope(auth, ['admin-ui']);
+}
+
+function serverOf(ctx: HubContext, req: Request) {
+  const user = findUser(ctx, String(req.params.name));
+  const name = typeof req.query.server === 'string' ? req.query.server : '';
+  return { user, name, row: ctx.store.getServer(user.id, name) };
+}
+
+/** JSON and event-stream endpoints the React UI needs beyond JupyterHub's REST API. */
+export function uiRoutes(ctx: HubContext): Router {
+  const r = Router();
+  const json = jsonBody('256kb');
+
+  r.get('/hub/ui/api/me', async (req, res) => {
+    const auth = caller(ctx, req, res);
+    const docker = await ctx.dockerStatus();
+    const p = docker.problem;
+    res.json({
+      user: { name: auth.user.name, admin: auth.user.admin },
+      xsrf: auth.session ? xsrfToken(ctx, auth.session.id) : null,
+      jupyterhubVersion: ctx.config.jupyterhubVersion,
+      namedServers: ctx.config.namedServers,
+      scopes: [...auth.scopes].sort(),
+      scopeNames: Object.keys(SCOPE_DEFINITIONS).sort(),
+      servers: serverSummaries(ctx, (u) => u.id === auth.user.id),
+      docker: p ? { ok: false, message: p.message, evidence: p.evidence, fix: p.fix ?? null } : { ok: true },
+    });
+  });
+
+  r.get('/hub/ui/api/live', (req, res) => {
+    const auth = caller(ctx, req, res);
+    const everyone = auth.scopes.has('admin-ui');
+    liveStream(ctx, req, res, (u) => everyone || u.id === auth.user.id);
+  });
+
+  r.get('/hub/ui/api/containers', async (req, res) => {
+    const auth = caller(ctx, req, res);
+    needAdmin(auth);
+    res.json({ containers: await containerViews(ctx) });
+  });
+
+  r.post('/hub/ui/api/users/:name/restart', json, async (req, res) => {
+    const auth = caller(ctx, req, res);
+    const { user, name } = serverOf(ctx, req);
+    needScope(auth, ['servers'], { ...userTarget(ctx, user), server: `${user.name}/${name}` });
+    await ctx.docker.ensureReachable();
+    const options = ctx.store.getServer(user.id, name)?.user_options ?? {};
+    await ctx.servers.stop(user, name);
+    ctx.servers.spawn(user, name, options).done.catch(() => undefined);
+    res.status(202).json({
+      progress_url: `/hub/api/users/${encodeURIComponent(user.name)}/${name ? `servers/${encodeURIComponent(name)}` : 'server'}/progress`,
+      url: serverPrefix(user.name, name),
+    });
+  });
+
+  r.post('/hub/ui/api/stop-all', json, async (req, res) => {
+    const auth = caller(ctx, req, res);
+    needAdmin(auth);
+    needScope(auth, ['admin:servers']);
+    const before = ctx.store
+      .listServers()
+      .filter((s) => s.status === 'running' || s.status === 'spawning').length;
+    await ctx.servers.stopAll();
+    const left = ctx.store
+      .listServers()
+      .filter((s) => s.status === 'running' || s.status === 'spawning').length;
+    res.json({ stopped: before - left, left });
+  });
+
+  const logs = async (req: Request, res: Response) => {
+    const auth = caller(ctx, req, res);
+    const { user, name, row } = serverOf(ctx, req);
+    needScope(auth, ['servers'], { ...userTarget(ctx, user), server: `${user.name}/${name}` });
+    if (req.query.download !== undefined) return downloadLogs(ctx, res, user, row);
+    await streamLogs(ctx, req, res, row);
+  };
+  r.get('/hub/ui/api/users/:name/logs', logs);
+
+  r.get('/hub/ui/api/tokens', (req, res) => {
+    const auth = caller(ctx, req, res);
+    needAdmin(auth);
+    needScope(auth, ['read:tokens']);
+    ctx.store.deleteExpiredTokens();
+    const tokens = ctx.store.listUsers().flatMap((u) =>
+      ctx.store
+        .tokensOf(u.id)
+        .filter((t) => t.kind === 'api')
+        .map((t) => tokenModel(ctx, t, [...tokenScopes(ctx, t, u)].sort())),
+    );
+    res.json({ api_tokens: tokens });
+  });
+
+  r.get('/hub/ui/api/settings', (req, res) => {
+    const auth = caller(ctx, req, res);
+    needAdmin(auth);
+    const c = ctx.config;
+    const gh = c.auth.github;
+    res.json({
+      urls: {
+        local: `http://127.0.0.1:${c.port}/`,
+        lan: lanUrls(c.ip, c.port),
+        listening: c.ip,
+      },
+      hubAddress: ctx.addressProof() ?? null,
+      github: gh
+        ? {
+            clientId: gh.clientId,
+            url: gh.url,
+            callbackUrl: gh.callbackUrl ?? `http://localhost:${c.port}/hub/oauth_callback`,
+            scopes: gh.scopes,
+          }
+        : null,
+      githubProblem: ctx.githubProblem ?? null,
+      access: { allowAll: c.auth.allowAll, allowedUsers: c.auth.allowedUsers, adminUsers: c.auth.adminUsers },
+      spawner: {
+        image: c.docker.image,
+        memLimit: c.docker.memLimit ?? null,
+        cpuLimit: c.docker.cpuLimit ?? null,
+      },
+      onlyAdmins: !c.auth.allowAll && c.auth.allowedUsers.length === 0,
+      savedIn: settingsFile(c.dataDir),
+    });
+  });
+
+  r.patch('/hub/ui/api/settings', json, (req, res) => {
+    const auth = caller(ctx, req, res);
+    needAdmin(auth);
+    needScope(auth, ['admin:users']);
+    const body = bodyObject(req);
+    try {
+      applySettings(ctx.config, body);
+    } catch (err) {
+      if (err instanceof HubError && 'fields' in err) {
+        res.status(400).json({
+          status: 400,
+          message: err.message,
+          fields: (err as HubError & { fields: unknown }).fields,
+        });
+        return;
+      }
+      throw err;
+    }
+    ctx.events.record({
+      level: 'info',
+      kind: 'settings',
+      user_name: auth.user.name,
+      message: `${auth.user.name} changed settings: ${Object.keys(body).join(', ')}.`,
+      details: { change: body },
+    });
+    res.json({ ok: true });
+  });
+
+  r.get('/hub/ui/api/doctor', async (req, res) => {
+    const auth = caller(ctx, req, res);
+    needAdmin(auth);
+    res.json({ checks: await runDiagnostics(ctx.config, { running: true, hubAddress: ctx.addressProof() }) });
+  });
+
+  r.get('/hub/ui/api/events', (req, res) => {
+    const auth = caller(ctx, req, res);
+    needAdmin(auth);
+    res.json({ events: ctx.store.listEvents(200) });
+  });
+
+  return r;
+}

@@ -1,0 +1,159 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+import { configSchema, type HubConfig } from '../config/schema.js';
+import { HubError } from '../errors.js';
+
+/** What the settings screen may change while the hub runs; everything else needs the config file. */
+const patchSchema = z
+  .object({
+    access: z
+      .object({
+        allowAll: z.boolean().optional(),
+        allowedUsers: z.array(z.string()).optional(),
+        adminUsers: z.array(z.string()).optional(),
+      })
+      .strict()
+      .optional(),
+    spawner: z
+      .object({
+        image: z.string().optional(),
+        // null clears a limit.
+        memLimit: z.string().nullable().optional(),
+        cpuLimit: z.number().nullable().optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export type SettingsPatch = z.infer<typeof patchSchema>;
+
+const FIELD_OF: Record<string, string> = {
+  'auth.allowAll': 'access.allowAll',
+  'auth.allowedUsers': 'access.allowedUsers',
+  'auth.adminUsers': 'access.adminUsers',
+  'docker.image': 'spawner.image',
+  'docker.memLimit': 'spawner.memLimit',
+  'docker.cpuLimit': 'spawner.cpuLimit',
+};
+
+export const settingsFile = (dataDir: string) => path.join(dataDir, 'settings.json');
+
+function fieldErrors(issues: z.core.$ZodIssue[], map: (p: string) => string): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const i of issues) {
+    const key = map(i.path.map(String).join('.'));
+    fields[key] ??= i.message;
+  }
+  return fields;
+}
+
+function invalid(fields: Record<string, string>): HubError {
+  const list = Object.entries(fields)
+    .map(([k, v]) => `${k}: ${v}`)
+    .join('; ');
+  const e = new HubError(400, 'bad-settings', `Some settings are not valid: ${list}.`);
+  return Object.assign(e, { fields });
+}
+
+/** Applies a patch to a copy of the config and validates the result with the config file's own rules. */
+export function patchedConfig(config: HubConfig, body: unknown): { next: HubConfig; saved: SettingsPatch } {
+  const parsed = patchSchema.safeParse(body);
+  if (!parsed.success) throw invalid(fieldErrors(parsed.error.issues, (p) => p || 'body'));
+  const patch = parsed.data;
+  const copy = structuredClone(config) as HubConfig & { docker: Record<string, unknown> };
+  Object.assign(copy.auth, patch.access ?? {});
+  for (const [k, v] of Object.entries(patch.spawner ?? {})) {
+    if (v === null) delete copy.docker[k];
+    else copy.docker[k] = v;
+  }
+  const checked = configSchema.safeParse(copy);
+  if (!checked.success) {
+    throw invalid(fieldErrors(checked.error.issues, (p) => FIELD_OF[p] ?? p.replace(/\.\d+$/, '')));
+  }
+  return { next: checked.data, saved: patch };
+}
+
+/** Earlier saves merged with this one: later values win, per field. */
+function mergeSaved(a: SettingsPatch, b: SettingsPatch): SettingsPatch {
+  return {
+    access: { ...a.access, ...b.access },
+    spawner: { ...a.spawner, ...b.spawner },
+  };
+}
+
+/** Reads settings saved from the UI; a damaged file is reported and ignored, never fatal. */
+export function readSavedSettings(dataDir: string): { saved: SettingsPatch; problem?: string } {
+  const file = settingsFile(dataDir);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return { saved: {} };
+  }
+  try {
+    const parsed = patchSchema.safeParse(JSON.parse(text));
+    if (parsed.success) return { saved: parsed.data };
+    return {
+      saved: {},
+      problem: `${file} does not hold valid settings (${parsed.error.issues[0]?.message}).`,
+    };
+  } catch (err) {
+    return { saved: {}, problem: `${file} is not valid JSON (${(err as Error).message}).` };
+  }
+}
+
+/** Settings saved from the UI win over the config file; invalid ones are skipped with a warning. */
+export function withSavedSettings(config: HubConfig): { config: HubConfig; problem?: string } {
+  const { saved, problem } = readSavedSettings(config.dataDir);
+  if (problem || (!saved.access && !saved.spawner)) return { config, ...(problem ? { problem } : {}) };
+  try {
+    return { config: patchedConfig(config, saved).next };
+  } catch (err) {
+    return {
+      config,
+      problem: `Settings saved in ${settingsFile(config.dataDir)} were ignored: ${String((err as Error).message)}`,
+    };
+  }
+}
+
+/** Validates, applies in place (the hub reads these fields at use time) and saves a settings change. */
+export function applySettings(config: HubConfig, body: unknown): HubConfig {
+  const { next, saved } = patchedConfig(config, body);
+  const previous = readSavedSettings(config.dataDir).saved;
+  const file = settingsFile(config.dataDir);
+  fs.writeFileSync(`${file}.tmp`, `${JSON.stringify(mergeSaved(previous, saved), null, 2)}\n`, {
+    mode: 0o600,
+  });
+  fs.renameSync(`${file}.tmp`, file);
+  config.auth.allowAll = next.auth.allowAll;
+  config.auth.allowedUsers = next.auth.allowedUsers;
+  config.auth.adminUsers = next.auth.adminUsers;
+  config.docker.image = next.docker.image;
+  config.docker.memLimit = next.docker.memLimit;
+  config.docker.cpuLimit = next.docker.cpuLimit;
+  if (next.docker.memLimit === undefined) delete config.docker.memLimit;
+  if (next.docker.cpuLimit === undefined) delete config.docker.cpuLimit;
+  return config;
+}
+
+// Docker's and VPN bridges are not where teammates are.
+const VIRTUAL = /^(docker|br-|veth|virbr|lo|cni|flannel|kube|tun|tap|wg)/;
+
+/** The URLs teammates can open: one per LAN address the public listener is reachable on. */
+export function lanUrls(ip: string, port: number, interfaces = os.networkInterfaces()): string[] {
+  if (ip === '127.0.0.1' || ip === '::1' || ip === 'localhost') return [];
+  const wildcard = ip === '0.0.0.0' || ip === '::';
+  const urls: string[] = [];
+  for (const [name, addrs] of Object.entries(interfaces)) {
+    if (VIRTUAL.test(name)) continue;
+    for (const a of addrs ?? []) {
+      if (a.internal || a.family !== 'IPv4') continue;
+      if (wildcard || a.address === ip) urls.push(`http://${a.address}:${port}/`);
+    }
+  }
+  if (!wildcard && urls.length === 0) urls.push(`http://${ip}:${port}/`);
+  return urls;
+}

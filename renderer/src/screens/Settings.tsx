@@ -1,0 +1,253 @@
+import { useCallback, useEffect, useState } from 'react';
+import { api, ApiError } from '../api';
+import { CopyButton } from '../components/CopyButton';
+import { Problem } from '../components/Problem';
+import { QrCode } from '../components/QrCode';
+import { useFormat, useT } from '../i18n';
+import { splitNames } from './Users';
+
+export interface SettingsView {
+  urls: { local: string; lan: string[]; listening: string };
+  hubAddress: {
+    ok: boolean;
+    checked: boolean;
+    url: string;
+    message: string;
+    evidence: string[];
+    fix?: string;
+    at: string;
+  } | null;
+  github: { clientId: string; url: string; callbackUrl: string; scopes: string[] } | null;
+  githubProblem: string | null;
+  access: { allowAll: boolean; allowedUsers: string[]; adminUsers: string[] };
+  spawner: { image: string; memLimit: string | null; cpuLimit: number | null };
+  onlyAdmins: boolean;
+  savedIn: string;
+}
+
+interface Check {
+  name: string;
+  status: 'ok' | 'warn' | 'fail' | 'skip';
+  message: string;
+  fix?: string;
+}
+
+function FieldError({ fields, name }: { fields: Record<string, string>; name: string }) {
+  const text = fields[name];
+  return text ? (
+    <span className="field-error" id={`err-${name.replace('.', '-')}`} role="alert">
+      {text}
+    </span>
+  ) : null;
+}
+
+function AccessForm({ s, onSaved }: { s: SettingsView; onSaved: () => void }) {
+  const t = useT();
+  const [allowAll, setAllowAll] = useState(s.access.allowAll);
+  const [allowed, setAllowed] = useState(s.access.allowedUsers.join('\n'));
+  const [admins, setAdmins] = useState(s.access.adminUsers.join('\n'));
+  const [image, setImage] = useState(s.spawner.image);
+  const [mem, setMem] = useState(s.spawner.memLimit ?? '');
+  const [cpu, setCpu] = useState(s.spawner.cpuLimit === null ? '' : String(s.spawner.cpuLimit));
+  const [error, setError] = useState<ApiError | null>(null);
+  const [saved, setSaved] = useState(false);
+  const submit = async (e: React.FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    setSaved(false);
+    const cpuValue = cpu.trim() === '' ? null : Number(cpu);
+    try {
+      await api('/hub/ui/api/settings', {
+        method: 'PATCH',
+        json: {
+          access: { allowAll, allowedUsers: splitNames(allowed), adminUsers: splitNames(admins) },
+          spawner: {
+            image: image.trim(),
+            memLimit: mem.trim() || null,
+            cpuLimit: Number.isNaN(cpuValue) ? cpu : cpuValue,
+          },
+        },
+      });
+      setSaved(true);
+      onSaved();
+    } catch (err) {
+      setError(err as ApiError);
+    }
+  };
+  const fields = error?.fields ?? {};
+  return (
+    <form className="card" onSubmit={submit} aria-labelledby="access-title" noValidate>
+      <h2 id="access-title">{t('accessAndServers')}</h2>
+      <label className="inline switch">
+        <input
+          type="checkbox"
+          id="allow-all"
+          role="switch"
+          checked={allowAll}
+          onChange={(e) => setAllowAll(e.target.checked)}
+        />
+        {t('allowAll')}
+      </label>
+      <p className="muted">{t('allowAllHelp')}</p>
+      <div className="grid2">
+        <label>
+          {t('allowedUsers')}
+          <textarea
+            id="allowed-users"
+            rows={3}
+            value={allowed}
+            onChange={(e) => setAllowed(e.target.value)}
+          />
+          <FieldError fields={fields} name="access.allowedUsers" />
+        </label>
+        <label>
+          {t('adminUsers')}
+          <textarea id="admin-users" rows={3} value={admins} onChange={(e) => setAdmins(e.target.value)} />
+          <FieldError fields={fields} name="access.adminUsers" />
+        </label>
+        <label>
+          {t('defaultImage')}
+          <input id="image" className="mono" value={image} onChange={(e) => setImage(e.target.value)} />
+          <FieldError fields={fields} name="spawner.image" />
+        </label>
+        <div className="row">
+          <label className="grow">
+            {t('memLimit')}
+            <input id="mem-limit" placeholder="2G" value={mem} onChange={(e) => setMem(e.target.value)} />
+            <FieldError fields={fields} name="spawner.memLimit" />
+          </label>
+          <label className="grow">
+            {t('cpuLimit')}
+            <input
+              id="cpu-limit"
+              inputMode="decimal"
+              placeholder="1.5"
+              value={cpu}
+              onChange={(e) => setCpu(e.target.value)}
+            />
+            <FieldError fields={fields} name="spawner.cpuLimit" />
+          </label>
+        </div>
+      </div>
+      <div className="row">
+        <button type="submit" id="save-settings">
+          {t('save')}
+        </button>
+        <span className="muted" aria-live="polite">
+          {saved ? t('savedNoRestart', { file: s.savedIn }) : ''}
+        </span>
+      </div>
+      {error && !Object.keys(fields).length ? (
+        <Problem title={t('thatDidNotWork')} message={error.message} fix={error.fix} />
+      ) : null}
+    </form>
+  );
+}
+
+export function Settings() {
+  const t = useT();
+  const f = useFormat();
+  const [s, setS] = useState<SettingsView | null>(null);
+  const [checks, setChecks] = useState<Check[] | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  const load = useCallback(async () => {
+    try {
+      setS(await api<SettingsView>('/hub/ui/api/settings'));
+    } catch (err) {
+      setError(err as ApiError);
+    }
+  }, []);
+  useEffect(() => {
+    void load();
+    api<{ checks: Check[] }>('/hub/ui/api/doctor')
+      .then((d) => setChecks(d.checks))
+      .catch((err: ApiError) => setError(err));
+  }, [load]);
+  if (error) return <Problem title={t('thatDidNotWork')} message={error.message} fix={error.fix} />;
+  if (!s) return <p className="muted">{t('loading')}</p>;
+  const proof = s.hubAddress;
+  return (
+    <>
+      <h1>{t('settings')}</h1>
+      <section className="card" aria-labelledby="urls-title">
+        <h2 id="urls-title">{t('hubUrls')}</h2>
+        <p>
+          {t('localUrl')} <a href={s.urls.local}>{s.urls.local}</a>
+        </p>
+        {s.urls.lan.length ? (
+          <div className="lan-urls">
+            {s.urls.lan.map((u) => (
+              <figure key={u} className="lan-url">
+                <QrCode text={u} label={t('qrFor', { url: u })} />
+                <figcaption>
+                  <a href={u}>{u}</a> <CopyButton text={u} label={t('copyUrl')} />
+                </figcaption>
+              </figure>
+            ))}
+          </div>
+        ) : (
+          <p className="muted" id="lan-off">
+            {t('lanOff', { ip: s.urls.listening })}
+          </p>
+        )}
+      </section>
+      <section className="card" aria-labelledby="addr-title">
+        <h2 id="addr-title">{t('containerAddress')}</h2>
+        {proof ? (
+          <>
+            <p>
+              <span className={`badge ${proof.ok ? 'status-running' : 'status-failed'}`}>
+                {proof.ok ? t('proven') : t('notProven')}
+              </span>{' '}
+              <code>{proof.url}</code> · {f.relative(proof.at)}
+            </p>
+            <p>{proof.message}</p>
+            {proof.fix ? <p>{proof.fix}</p> : null}
+          </>
+        ) : (
+          <p className="muted">{t('notCheckedYet')}</p>
+        )}
+      </section>
+      <section className="card" aria-labelledby="oauth-title">
+        <h2 id="oauth-title">{t('signInProviders')}</h2>
+        {s.github ? (
+          <>
+            <p>{t('githubConfigured', { id: s.github.clientId, url: s.github.url })}</p>
+            <p>{t('registerCallback')}</p>
+            <div className="row">
+              <code id="callback-url" className="grow mono">
+                {s.github.callbackUrl}
+              </code>
+              <CopyButton text={s.github.callbackUrl} label={t('copyCallback')} />
+            </div>
+            <p className="muted">{t('scopesRequested', { scopes: s.github.scopes.join(', ') || '—' })}</p>
+          </>
+        ) : (
+          <p>{s.githubProblem}</p>
+        )}
+      </section>
+      {s.onlyAdmins ? (
+        <p className="card warning" role="status">
+          {t('onlyAdminsWarning')}
+        </p>
+      ) : null}
+      <AccessForm s={s} onSaved={load} />
+      <section className="card" aria-labelledby="doctor-title">
+        <h2 id="doctor-title">{t('checks')}</h2>
+        {checks ? (
+          <ul className="checks" id="doctor-checks">
+            {checks.map((c) => (
+              <li key={c.name} className={`check-${c.status}`}>
+                <span className={`badge check-${c.status}`}>{t(`check_${c.status}`)}</span>{' '}
+                <strong>{c.name}</strong>: {c.message}
+                {c.fix ? <div className="muted">{c.fix}</div> : null}
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p className="muted">{t('loading')}</p>
+        )}
+      </section>
+    </>
+  );
+}
