@@ -18,6 +18,7 @@ npm run --silent build
 echo "== typecheck"
 npx tsc -p tsconfig.json --noEmit
 npx tsc -p renderer/tsconfig.json
+npx tsc -p renderer/tsconfig.test.json
 echo "== lint"
 npx eslint .
 npx prettier --check . >/dev/null || { npx prettier --check . || true; echo "test: formatting differs; run npm run format" >&2; exit 1; }

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { api, ApiError, type Me, setXsrf } from './api';
+import { ErrorBoundary } from './components/ErrorBoundary';
 import { Problem } from './components/Problem';
 import { type Lang, LANGS, useI18n, useT } from './i18n';
 import { useLiveServers } from './live';
@@ -111,7 +112,9 @@ export function App() {
         {error ? (
           <Problem title={t('thatDidNotWork')} message={error.message} fix={error.fix} />
         ) : me ? (
-          <Screen me={me} path={path} />
+          <ErrorBoundary title={t('screenBroke')} reload={t('reload')} resetKey={path}>
+            <Screen me={me} path={path} />
+          </ErrorBoundary>
         ) : (
           <p className="muted">{t('loading')}</p>
         )}

@@ -21,7 +21,7 @@ export async function api<T = unknown>(
   init: RequestInit & { json?: unknown } = {},
 ): Promise<T> {
   const headers = new Headers(init.headers);
-  headers.set('accept', 'application/json');
+  if (!headers.has('accept')) headers.set('accept', 'application/json');
   if (xsrf) headers.set('x-xsrftoken', xsrf);
   let body = init.body;
   if (init.json !== undefined) {

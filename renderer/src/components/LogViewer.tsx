@@ -135,6 +135,7 @@ export function LogViewer({
         className="log-box"
         ref={box}
         id="log-lines"
+        data-lines={source.length}
         role="log"
         aria-label={t('logLines')}
         tabIndex={0}

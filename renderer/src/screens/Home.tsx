@@ -14,7 +14,10 @@ function useProgress(url: string | null, onReady: (url: string) => void) {
   const ready = useRef(onReady);
   ready.current = onReady;
   useEffect(() => {
-    if (!url) return;
+    if (!url) {
+      setEvent(null);
+      return;
+    }
     setEvent({ progress: 0, message: '' });
     const es = new EventSource(url);
     es.onmessage = (e) => {
@@ -22,7 +25,8 @@ function useProgress(url: string | null, onReady: (url: string) => void) {
       setEvent(ev);
       if (ev.ready) {
         es.close();
-        ready.current(ev.url ?? '');
+        // A moment at 100 % tells the person it worked before the server's page replaces this one.
+        setTimeout(() => ready.current(ev.url ?? ''), 300);
       }
       if (ev.failed) es.close();
     };
@@ -104,7 +108,8 @@ export function ServerCard({
       {summary?.started && status === 'running' ? (
         <p className="muted">{t('runningSince', { when: f.relative(summary.started) })}</p>
       ) : null}
-      {spawning || (progressUrl && progress && !progress.ready && !progress.failed) ? (
+      {/* At 100 % the bar stays until the server's page replaces this one. */}
+      {progress && !progress.failed && (spawning || !progress.ready || follow) ? (
         <ProgressBar
           value={progress?.progress ?? 0}
           label={t('startProgress')}

@@ -124,47 +124,49 @@ export function Servers({ live }: { live: ServerSummary[] }) {
                         ? t('failed')
                         : '—'}
                   </td>
-                  <td className="actions">
-                    {state === 'running' ? (
-                      <>
+                  <td>
+                    <div className="actions">
+                      {state === 'running' ? (
+                        <>
+                          <button
+                            type="button"
+                            className="secondary small"
+                            onClick={() => act(() => api(serverApi(r), { method: 'DELETE' }))}
+                          >
+                            {t('stop')}
+                          </button>
+                          <button
+                            type="button"
+                            className="secondary small"
+                            title={t('restartHelp')}
+                            onClick={() =>
+                              act(() =>
+                                api(`/hub/ui/api/users/${enc(r.user)}/restart${query(r)}`, {
+                                  method: 'POST',
+                                  json: {},
+                                }),
+                              )
+                            }
+                          >
+                            {t('restart')}
+                          </button>
+                        </>
+                      ) : state === 'stopped' || state === 'failed' ? (
                         <button
                           type="button"
-                          className="secondary small"
-                          onClick={() => act(() => api(serverApi(r), { method: 'DELETE' }))}
+                          className="small"
+                          onClick={() => act(() => api(serverApi(r), { method: 'POST', json: {} }))}
                         >
-                          {t('stop')}
+                          {t('startShort')}
                         </button>
-                        <button
-                          type="button"
-                          className="secondary small"
-                          title={t('restartHelp')}
-                          onClick={() =>
-                            act(() =>
-                              api(`/hub/ui/api/users/${enc(r.user)}/restart${query(r)}`, {
-                                method: 'POST',
-                                json: {},
-                              }),
-                            )
-                          }
-                        >
-                          {t('restart')}
-                        </button>
-                      </>
-                    ) : state === 'stopped' || state === 'failed' ? (
-                      <button
-                        type="button"
-                        className="small"
-                        onClick={() => act(() => api(serverApi(r), { method: 'POST', json: {} }))}
+                      ) : null}
+                      <a
+                        className="button secondary small"
+                        href={`/hub/logs/${enc(r.user)}${r.server ? `/${enc(r.server)}` : ''}`}
                       >
-                        {t('start')}
-                      </button>
-                    ) : null}
-                    <a
-                      className="button secondary small"
-                      href={`/hub/logs/${enc(r.user)}${r.server ? `/${enc(r.server)}` : ''}`}
-                    >
-                      {t('logs')}
-                    </a>
+                        {t('logs')}
+                      </a>
+                    </div>
                   </td>
                 </tr>
               );

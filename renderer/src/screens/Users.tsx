@@ -171,47 +171,49 @@ export function Users({ live }: { live: ServerSummary[] }) {
                       <span className={`badge status-${status}`}>{t(`status_${status}`)}</span>
                     </td>
                     <td>{u.last_activity ? f.relative(u.last_activity) : t('never')}</td>
-                    <td className="actions">
-                      {status === 'running' ? (
-                        <>
-                          <a className="button small" href={`/user/${enc(u.name)}/`}>
-                            {t('open')}
-                          </a>
+                    <td>
+                      <div className="actions">
+                        {status === 'running' ? (
+                          <>
+                            <a className="button small" href={`/user/${enc(u.name)}/`}>
+                              {t('open')}
+                            </a>
+                            <button
+                              type="button"
+                              className="secondary small"
+                              onClick={() => act(() => api(`${path}/server`, { method: 'DELETE' }))}
+                            >
+                              {t('stop')}
+                            </button>
+                          </>
+                        ) : status === 'stopped' || status === 'failed' ? (
                           <button
                             type="button"
-                            className="secondary small"
-                            onClick={() => act(() => api(`${path}/server`, { method: 'DELETE' }))}
+                            className="small"
+                            onClick={() => act(() => api(`${path}/server`, { method: 'POST', json: {} }))}
                           >
-                            {t('stop')}
+                            {t('startShort')}
                           </button>
-                        </>
-                      ) : status === 'stopped' || status === 'failed' ? (
+                        ) : null}
                         <button
                           type="button"
-                          className="small"
-                          onClick={() => act(() => api(`${path}/server`, { method: 'POST', json: {} }))}
+                          className="secondary small"
+                          onClick={() => act(() => api(path, { method: 'PATCH', json: { admin: !u.admin } }))}
                         >
-                          {t('start')}
+                          {u.admin ? t('removeAdmin') : t('makeAdmin')}
                         </button>
-                      ) : null}
-                      <button
-                        type="button"
-                        className="secondary small"
-                        onClick={() => act(() => api(path, { method: 'PATCH', json: { admin: !u.admin } }))}
-                      >
-                        {u.admin ? t('removeAdmin') : t('makeAdmin')}
-                      </button>
-                      <button
-                        type="button"
-                        className="danger small"
-                        aria-label={t('removeUserNamed', { name: u.name })}
-                        onClick={() => {
-                          if (confirm(t('confirmRemove', { name: u.name })))
-                            void act(() => api(path, { method: 'DELETE' }));
-                        }}
-                      >
-                        {t('remove')}
-                      </button>
+                        <button
+                          type="button"
+                          className="danger small"
+                          aria-label={t('removeUserNamed', { name: u.name })}
+                          onClick={() => {
+                            if (confirm(t('confirmRemove', { name: u.name })))
+                              void act(() => api(path, { method: 'DELETE' }));
+                          }}
+                        >
+                          {t('remove')}
+                        </button>
+                      </div>
                     </td>
                   </tr>
                 );

@@ -1,0 +1,108 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config/load.js';
+import { cpuPercent, memoryBytes } from '../src/ui/containers.js';
+import { LineSplitter, parseLine } from '../src/ui/logs.js';
+import {
+  applySettings,
+  lanUrls,
+  patchedConfig,
+  settingsFile,
+  withSavedSettings,
+} from '../src/ui/settings.js';
+
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'teamhub-ui-'));
+const config = (dataDir = tmp()) => loadConfig({ env: {}, overrides: { dataDir } });
+
+describe('settings changed in the UI', () => {
+  it('are validated with the config file rules and reported per field', () => {
+    const c = config();
+    expect(() => patchedConfig(c, { spawner: { memLimit: 'lots', image: 'Not An Image!' } })).toThrow(
+      expect.objectContaining({
+        status: 400,
+        fields: {
+          'spawner.image': expect.stringContaining('expected a Docker image reference'),
+          'spawner.memLimit': expect.stringContaining('expected a size'),
+        },
+      }),
+    );
+    expect(() => patchedConfig(c, { access: { allowAll: 'yes' } })).toThrow(
+      expect.objectContaining({ fields: { 'access.allowAll': expect.any(String) } }),
+    );
+    expect(() => patchedConfig(c, { docker: { socketPath: '/tmp/x' } })).toThrow(/not valid/);
+  });
+
+  it('apply in place at once, are saved, and win over the config file on the next start', () => {
+    const c = config();
+    applySettings(c, { access: { allowAll: true }, spawner: { memLimit: '2G', cpuLimit: 1.5 } });
+    expect(c.auth.allowAll).toBe(true);
+    expect(c.docker.memLimit).toBe('2G');
+    applySettings(c, { spawner: { cpuLimit: null } });
+    expect(c.docker.cpuLimit).toBeUndefined();
+    expect(fs.statSync(settingsFile(c.dataDir)).mode & 0o777).toBe(0o600);
+    const next = withSavedSettings(config(c.dataDir));
+    expect(next.problem).toBeUndefined();
+    expect(next.config.auth.allowAll).toBe(true);
+    expect(next.config.docker.memLimit).toBe('2G');
+    expect(next.config.docker.cpuLimit).toBeUndefined();
+  });
+
+  it('a damaged settings file is reported and ignored, never fatal', () => {
+    const c = config();
+    fs.writeFileSync(settingsFile(c.dataDir), '{ not json');
+    const r = withSavedSettings(c);
+    expect(r.problem).toContain('is not valid JSON');
+    expect(r.config.auth.allowAll).toBe(false);
+    fs.writeFileSync(settingsFile(c.dataDir), JSON.stringify({ spawner: { memLimit: '1k' } }));
+    expect(withSavedSettings(c).problem).toContain('were ignored');
+  });
+});
+
+describe('LAN addresses for teammates', () => {
+  const nics = {
+    lo: [{ address: '127.0.0.1', family: 'IPv4', internal: true }],
+    eth0: [
+      { address: '192.168.1.20', family: 'IPv4', internal: false },
+      { address: 'fe80::1', family: 'IPv6', internal: false },
+    ],
+    docker0: [{ address: '172.17.0.1', family: 'IPv4', internal: false }],
+  } as unknown as NodeJS.Dict<os.NetworkInterfaceInfo[]>;
+
+  it('none while the hub listens on loopback; the LAN ones (not Docker bridges) on 0.0.0.0', () => {
+    expect(lanUrls('127.0.0.1', 8000, nics)).toEqual([]);
+    expect(lanUrls('0.0.0.0', 8000, nics)).toEqual(['http://192.168.1.20:8000/']);
+    expect(lanUrls('192.168.1.20', 8001, nics)).toEqual(['http://192.168.1.20:8001/']);
+  });
+});
+
+describe('container log lines', () => {
+  it('split across chunks, with Docker timestamps parsed and CR dropped', () => {
+    const s = new LineSplitter();
+    expect(s.push('2026-12-04T10:00:00.123456789Z first\r\n2026-12-04T10:00:01Z sec')).toEqual([
+      { ts: '2026-12-04T10:00:00.123456789Z', text: 'first' },
+    ]);
+    expect(s.push('ond\nno timestamp\n')).toEqual([
+      { ts: '2026-12-04T10:00:01Z', text: 'second' },
+      { ts: null, text: 'no timestamp' },
+    ]);
+    expect(s.push('tail')).toEqual([]);
+    expect(s.flush()).toEqual([{ ts: null, text: 'tail' }]);
+    expect(parseLine('2026-12-04T10:00:00Z ')).toEqual({ ts: '2026-12-04T10:00:00Z', text: '' });
+  });
+});
+
+describe('container stats', () => {
+  it('CPU and memory as docker stats computes them', () => {
+    const stats = {
+      cpu_stats: { cpu_usage: { total_usage: 3_000_000 }, system_cpu_usage: 20_000_000, online_cpus: 2 },
+      precpu_stats: { cpu_usage: { total_usage: 1_000_000 }, system_cpu_usage: 10_000_000 },
+      memory_stats: { usage: 300, stats: { cache: 100 } },
+    } as never;
+    expect(cpuPercent(stats)).toBe(40);
+    expect(memoryBytes(stats)).toBe(200);
+    expect(cpuPercent({ cpu_stats: {}, precpu_stats: {} } as never)).toBeNull();
+    expect(memoryBytes({ memory_stats: {} } as never)).toBeNull();
+  });
+});
