@@ -2,7 +2,7 @@ import type { HubConfig } from './config/schema.js';
 import { HubError, describeError, isHubError } from './errors.js';
 import type { HubEvents, ProgressEvent } from './events.js';
 import type { RouteTable } from './proxy/routes.js';
-import { specChanges } from './spawner/container-spec.js';
+import { imageFor, specChanges } from './spawner/container-spec.js';
 import type { DockerSpawner } from './spawner/docker-spawner.js';
 import { serverPrefix } from './spawner/names.js';
 import { type ServerRow, type Store, type UserRow, now } from './store/store.js';
@@ -91,6 +91,8 @@ export class ServerManager {
     }
     const inFlight = this.pending.get(key);
     if (inFlight) return { done: inFlight.done };
+    // A refused image choice is the caller's error (400), before anything is marked as starting.
+    imageFor(this.d.config.docker, userOptions);
     const row = this.d.store.ensureServer(user.id, server);
     if (row.status === 'running') {
       throw new HubError(400, 'already-running', `${user.name}'s server is already running.`);
@@ -110,7 +112,9 @@ export class ServerManager {
     this.lastFailure.delete(key);
     this.d.store.updateServer(row.id, { status: 'spawning', failure: null, user_options: userOptions });
     push({ progress: 0, message: 'Server requested' });
-    const done = this.run(user, row, push).finally(() => this.pending.delete(key));
+    const done = this.run(user, { ...row, user_options: userOptions }, push).finally(() =>
+      this.pending.delete(key),
+    );
     this.pending.set(key, { events, done });
     return { done };
   }
@@ -119,6 +123,7 @@ export class ServerManager {
     const prefix = serverPrefix(user.name, row.name);
     const clientId = oauthClientId(user.name, row.name);
     try {
+      const image = imageFor(this.d.config.docker, row.user_options);
       const apiUrl = await this.d.hubApiUrlForContainers();
       const { token } = issueToken(this.d.store, {
         userId: user.id,
@@ -147,7 +152,8 @@ export class ServerManager {
         volume,
         server: row.name,
         prefix,
-        env: this.environment(user.name, row.name, token, apiUrl),
+        env: this.environment(user.name, row.name, token, apiUrl, image),
+        image,
         onProgress: (p) => push(p),
       });
       const ts = now();
@@ -205,7 +211,13 @@ export class ServerManager {
   }
 
   /** The environment jupyterhub-singleuser 3.x–5.x reads (hub-protocol.md §1.2). */
-  environment(user: string, server: string, token: string, apiUrl: string): Record<string, string> {
+  environment(
+    user: string,
+    server: string,
+    token: string,
+    apiUrl: string,
+    image = this.d.config.docker.image,
+  ): Record<string, string> {
     const prefix = serverPrefix(user, server);
     const scopes = jsonList(accessScopes(user, server));
     const env: Record<string, string> = {
@@ -227,7 +239,7 @@ export class ServerManager {
       JUPYTERHUB_COOKIE_HOST_PREFIX_ENABLED: '0',
       JUPYTERHUB_PUBLIC_URL: '',
       JUPYTERHUB_PUBLIC_HUB_URL: '',
-      JUPYTER_IMAGE_SPEC: this.d.config.docker.image,
+      JUPYTER_IMAGE_SPEC: image,
     };
     if (this.d.config.docker.notebookDir) env.JUPYTERHUB_ROOT_DIR = this.d.config.docker.notebookDir;
     if (this.d.config.docker.memLimit) env.MEM_LIMIT = this.d.config.docker.memLimit;
@@ -368,7 +380,16 @@ export class ServerManager {
       let changes: string[] = [];
       if (alive && id && apiUrl) {
         const stored = await this.d.spawner.storedSpec(id);
-        const current = this.d.spawner.specOf(this.environment(user.name, row.name, '', apiUrl));
+        let image = this.d.config.docker.image;
+        try {
+          image = imageFor(this.d.config.docker, row.user_options);
+        } catch {
+          // The image it was started with is no longer offered: the default differs, so it is outdated.
+        }
+        const current = this.d.spawner.specOf(
+          this.environment(user.name, row.name, '', apiUrl, image),
+          image,
+        );
         changes = stored ? specChanges(stored, current) : ['it was made without a settings label'];
       }
       if (alive && row.url && row.status === 'running' && changes.length === 0) {

@@ -93,6 +93,8 @@ export interface Me {
   scopes: string[];
   scopeNames: string[];
   servers: ServerSummary[];
+  /** Images a person may choose from; the first is the default. */
+  images: string[];
   docker: { ok: true } | { ok: false; message: string; evidence: string[]; fix: string | null };
 }
 

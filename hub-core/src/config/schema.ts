@@ -139,6 +139,16 @@ export const configSchema = z
           })
           .default('teamhub/singleuser:bookworm')
           .describe('Single-user image; any JupyterHub single-user image works.'),
+        allowedImages: z
+          .array(
+            z.string().regex(IMAGE_REF, {
+              message: 'expected a Docker image reference such as quay.io/jupyter/base-notebook:latest',
+            }),
+          )
+          .default([])
+          .describe(
+            'More images people may choose from when they start a server (docker.image is the default).',
+          ),
         network: z.string().min(1).default('bridge').describe('Docker network the user containers join.'),
         namePrefix: z
           .string()

@@ -1,4 +1,5 @@
 import type { HubConfig } from '../config/schema.js';
+import { HubError } from '../errors.js';
 
 export interface ContainerSpec {
   image: string;
@@ -31,10 +32,14 @@ export function specChanges(before: ContainerSpec, after: ContainerSpec): string
  * Everything that shapes a container, secrets left out: recorded in a label so that a running
  * container made under other settings is noticed (and named) after a hub restart.
  */
-export function specOf(cfg: HubConfig['docker'], env: Record<string, string>): ContainerSpec {
+export function specOf(
+  cfg: HubConfig['docker'],
+  env: Record<string, string>,
+  image = cfg.image,
+): ContainerSpec {
   const { JUPYTERHUB_API_TOKEN: _t, JPY_API_TOKEN: _j, ...visible } = { ...env, ...cfg.env };
   return {
-    image: cfg.image,
+    image,
     cmd: cfg.cmd ?? null,
     network: cfg.network,
     homeMount: cfg.homeMount,
@@ -42,4 +47,28 @@ export function specOf(cfg: HubConfig['docker'], env: Record<string, string>): C
     cpuLimit: cfg.cpuLimit ?? null,
     env: visible,
   };
+}
+
+/** The images a person may start: the default first, then the admin's extra choices. */
+export function offeredImages(cfg: HubConfig['docker']): string[] {
+  return [...new Set([cfg.image, ...cfg.allowedImages])];
+}
+
+/**
+ * The image a server starts from: the `image` user option (DockerSpawner's name for it) when it is
+ * one the admin offers, else the default. Anything else is refused in words, never started.
+ */
+export function imageFor(cfg: HubConfig['docker'], userOptions: Record<string, unknown>): string {
+  const wanted = userOptions.image;
+  if (wanted === undefined || wanted === null || wanted === '') return cfg.image;
+  const offered = offeredImages(cfg);
+  if (typeof wanted === 'string' && offered.includes(wanted)) return wanted;
+  throw new HubError(
+    400,
+    'image-not-offered',
+    `The image ${JSON.stringify(wanted)} is not offered on this hub.`,
+    {
+      fix: `Choose one of: ${offered.join(', ')} (an admin can add images in docker.allowedImages).`,
+    },
+  );
 }

@@ -36,6 +36,8 @@ export interface SpawnRequest {
   /** The server's URL prefix, e.g. /user/alice/. */
   prefix: string;
   env: Record<string, string>;
+  /** The image to start (the default or one the admin offers, see imageFor). */
+  image: string;
   onProgress: (p: Progress) => void;
 }
 
@@ -65,8 +67,8 @@ export class DockerSpawner {
 
   private readonly images: ImagePuller;
 
-  specOf(env: Record<string, string>): ContainerSpec {
-    return specOf(this.cfg, env);
+  specOf(env: Record<string, string>, image = this.cfg.image): ContainerSpec {
+    return specOf(this.cfg, env, image);
   }
 
   /** The spec a container was created with, from its label (undefined for containers without one). */
@@ -82,11 +84,11 @@ export class DockerSpawner {
 
   async start(req: SpawnRequest): Promise<StartedServer> {
     await this.docker.ensureReachable();
-    await this.images.ensure(req.onProgress);
+    await this.images.ensure(req.image, req.onProgress);
     const name = containerName(this.cfg.namePrefix, req.user, req.server);
     await this.removeStale(name);
     const volume = await this.ensureVolume(req);
-    await this.prepareNotebookDir(volume);
+    await this.prepareNotebookDir(volume, req.image);
     const binds = await prepareHostFolders(this.docker, this.cfg, req.user);
     req.onProgress({ progress: 30, message: `Creating container ${name}` });
     const mode = await this.connectMode();
@@ -218,13 +220,13 @@ export class DockerSpawner {
    * user's volume it is created (as the image's user); elsewhere it must exist in the image, or the
    * spawn fails now, naming the setting, instead of with a bare exit code.
    */
-  private async prepareNotebookDir(volume: string): Promise<void> {
+  private async prepareNotebookDir(volume: string, image: string): Promise<void> {
     const dir = this.cfg.notebookDir;
     if (!dir) return;
     const home = this.cfg.homeMount.replace(/\/+$/, '');
     const inVolume = dir === home || dir.startsWith(`${home}/`);
     const container = await this.docker.api.createContainer({
-      Image: this.cfg.image,
+      Image: image,
       Entrypoint: ['/bin/sh', '-c'],
       Cmd: [inVolume ? 'mkdir -p "$1"' : 'test -d "$1"', 'sh', dir],
       Labels: { [LABEL_MANAGED]: 'true', [LABEL_HUB]: this.hubId, [LABEL_PROBE]: 'true' },
@@ -243,7 +245,7 @@ export class DockerSpawner {
         'notebook-dir',
         inVolume
           ? `The notebook folder ${dir} (setting docker.notebookDir) could not be created in the user's volume.`
-          : `The notebook folder ${dir} (setting docker.notebookDir) does not exist in the image ${this.cfg.image}.`,
+          : `The notebook folder ${dir} (setting docker.notebookDir) does not exist in the image ${image}.`,
         {
           evidence: logs,
           fix: inVolume
@@ -315,7 +317,7 @@ export class DockerSpawner {
     try {
       return await this.docker.api.createContainer({
         name,
-        Image: this.cfg.image,
+        Image: req.image,
         ...(this.cfg.cmd ? { Cmd: this.cfg.cmd } : {}),
         Env: Object.entries(env).map(([k, v]) => `${k}=${v}`),
         Labels: {
@@ -323,7 +325,7 @@ export class DockerSpawner {
           [LABEL_USER]: req.user,
           [LABEL_SERVER]: req.server,
           [LABEL_HUB]: this.hubId,
-          [LABEL_SPEC]: JSON.stringify(this.specOf(req.env)),
+          [LABEL_SPEC]: JSON.stringify(this.specOf(req.env, req.image)),
         },
         ExposedPorts: { [`${CONTAINER_PORT}/tcp`]: {} },
         HostConfig: {

@@ -18,9 +18,8 @@ export class ImagePuller {
   private readonly pulls = new Map<string, Promise<void>>();
   private readonly pullWatchers = new Map<string, Set<(p: Progress) => void>>();
 
-  /** Makes sure the configured image is present, pulling it when missing. */
-  async ensure(onProgress: (p: Progress) => void): Promise<void> {
-    const image = this.cfg.image;
+  /** Makes sure the image is present, pulling it when missing. */
+  async ensure(image: string, onProgress: (p: Progress) => void): Promise<void> {
     try {
       await this.docker.api.getImage(image).inspect();
       onProgress({ progress: 10, message: `Image ${image} is present` });

@@ -6,6 +6,7 @@ import { HubError } from '../errors.js';
 import { type Auth, tokenScopes, xsrfToken } from '../http/auth-context.js';
 import { runDiagnostics } from '../diagnostics.js';
 import { SCOPE_DEFINITIONS } from '../scopes.js';
+import { offeredImages } from '../spawner/container-spec.js';
 import { serverPrefix } from '../spawner/names.js';
 import { containerViews } from './containers.js';
 import { downloadLogs, streamLogs } from './logs.js';
@@ -40,6 +41,7 @@ export function uiRoutes(ctx: HubContext): Router {
       scopes: [...auth.scopes].sort(),
       scopeNames: Object.keys(SCOPE_DEFINITIONS).sort(),
       servers: serverSummaries(ctx, (u) => u.id === auth.user.id),
+      images: offeredImages(ctx.config.docker),
       docker: p ? { ok: false, message: p.message, evidence: p.evidence, fix: p.fix ?? null } : { ok: true },
     });
   });
@@ -131,6 +133,7 @@ export function uiRoutes(ctx: HubContext): Router {
       access: { allowAll: c.auth.allowAll, allowedUsers: c.auth.allowedUsers, adminUsers: c.auth.adminUsers },
       spawner: {
         image: c.docker.image,
+        allowedImages: c.docker.allowedImages,
         memLimit: c.docker.memLimit ?? null,
         cpuLimit: c.docker.cpuLimit ?? null,
       },

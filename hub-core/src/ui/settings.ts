@@ -19,6 +19,7 @@ const patchSchema = z
     spawner: z
       .object({
         image: z.string().optional(),
+        allowedImages: z.array(z.string()).optional(),
         // null clears a limit.
         memLimit: z.string().nullable().optional(),
         cpuLimit: z.number().nullable().optional(),
@@ -35,6 +36,7 @@ const FIELD_OF: Record<string, string> = {
   'auth.allowedUsers': 'access.allowedUsers',
   'auth.adminUsers': 'access.adminUsers',
   'docker.image': 'spawner.image',
+  'docker.allowedImages': 'spawner.allowedImages',
   'docker.memLimit': 'spawner.memLimit',
   'docker.cpuLimit': 'spawner.cpuLimit',
 };
@@ -71,7 +73,12 @@ export function patchedConfig(config: HubConfig, body: unknown): { next: HubConf
   }
   const checked = configSchema.safeParse(copy);
   if (!checked.success) {
-    throw invalid(fieldErrors(checked.error.issues, (p) => FIELD_OF[p] ?? p.replace(/\.\d+$/, '')));
+    throw invalid(
+      fieldErrors(checked.error.issues, (p) => {
+        const field = p.replace(/\.\d+$/, '');
+        return FIELD_OF[field] ?? field;
+      }),
+    );
   }
   return { next: checked.data, saved: patch };
 }
@@ -132,6 +139,7 @@ export function applySettings(config: HubConfig, body: unknown): HubConfig {
   config.auth.allowedUsers = next.auth.allowedUsers;
   config.auth.adminUsers = next.auth.adminUsers;
   config.docker.image = next.docker.image;
+  config.docker.allowedImages = next.docker.allowedImages;
   config.docker.memLimit = next.docker.memLimit;
   config.docker.cpuLimit = next.docker.cpuLimit;
   if (next.docker.memLimit === undefined) delete config.docker.memLimit;

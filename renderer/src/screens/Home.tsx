@@ -56,6 +56,7 @@ export function ServerCard({
   const [error, setError] = useState<ApiError | null>(null);
   const [follow, setFollow] = useState(followOnReady);
   const [progressUrl, setProgressUrl] = useState<string | null>(null);
+  const [image, setImage] = useState(me.images[0] ?? '');
   const status = summary?.status ?? 'stopped';
   const spawning = status === 'spawning';
   const progressSource = spawning ? (summary?.progressUrl ?? progressUrl) : progressUrl;
@@ -69,7 +70,7 @@ export function ServerCard({
     setFollow(true);
     setProgressUrl(null);
     try {
-      await api(serverPath(user, name), { method: 'POST', json: {} });
+      await api(serverPath(user, name), { method: 'POST', json: me.images.length > 1 ? { image } : {} });
       setProgressUrl(`${serverPath(user, name)}/progress`);
     } catch (err) {
       // A start that failed (502) is shown by the failure card with its logs; other refusals here.
@@ -140,6 +141,22 @@ export function ServerCard({
           fix={error.fix}
           evidence={error.evidence}
         />
+      ) : null}
+      {me.images.length > 1 && (status === 'stopped' || status === 'failed') ? (
+        <label className="image-choice">
+          {t('chooseImage')}
+          <select
+            id={name ? undefined : 'image-choice'}
+            value={image}
+            onChange={(e) => setImage(e.target.value)}
+          >
+            {me.images.map((i) => (
+              <option key={i} value={i}>
+                {i}
+              </option>
+            ))}
+          </select>
+        </label>
       ) : null}
       <div className="actions">
         {status === 'running' ? (

@@ -20,7 +20,7 @@ export interface SettingsView {
   github: { clientId: string; url: string; callbackUrl: string; scopes: string[] } | null;
   githubProblem: string | null;
   access: { allowAll: boolean; allowedUsers: string[]; adminUsers: string[] };
-  spawner: { image: string; memLimit: string | null; cpuLimit: number | null };
+  spawner: { image: string; allowedImages: string[]; memLimit: string | null; cpuLimit: number | null };
   onlyAdmins: boolean;
   savedIn: string;
 }
@@ -47,6 +47,7 @@ function AccessForm({ s, onSaved }: { s: SettingsView; onSaved: () => void }) {
   const [allowed, setAllowed] = useState(s.access.allowedUsers.join('\n'));
   const [admins, setAdmins] = useState(s.access.adminUsers.join('\n'));
   const [image, setImage] = useState(s.spawner.image);
+  const [more, setMore] = useState(s.spawner.allowedImages.join('\n'));
   const [mem, setMem] = useState(s.spawner.memLimit ?? '');
   const [cpu, setCpu] = useState(s.spawner.cpuLimit === null ? '' : String(s.spawner.cpuLimit));
   const [error, setError] = useState<ApiError | null>(null);
@@ -63,6 +64,7 @@ function AccessForm({ s, onSaved }: { s: SettingsView; onSaved: () => void }) {
           access: { allowAll, allowedUsers: splitNames(allowed), adminUsers: splitNames(admins) },
           spawner: {
             image: image.trim(),
+            allowedImages: splitNames(more),
             memLimit: mem.trim() || null,
             cpuLimit: Number.isNaN(cpuValue) ? cpu : cpuValue,
           },
@@ -109,6 +111,17 @@ function AccessForm({ s, onSaved }: { s: SettingsView; onSaved: () => void }) {
           {t('defaultImage')}
           <input id="image" className="mono" value={image} onChange={(e) => setImage(e.target.value)} />
           <FieldError fields={fields} name="spawner.image" />
+        </label>
+        <label>
+          {t('moreImages')}
+          <textarea
+            id="allowed-images"
+            className="mono"
+            rows={2}
+            value={more}
+            onChange={(e) => setMore(e.target.value)}
+          />
+          <FieldError fields={fields} name="spawner.allowedImages" />
         </label>
         <div className="row">
           <label className="grow">
