@@ -166,6 +166,16 @@ describe('the TeamHub UI in Chromium', () => {
     await settings.page.waitForSelector('text=no restart needed');
     expect(await signInStatus(gh.provider, outsider)).toBe(302);
 
+    await settings.page.click('#check-login');
+    const checks = settings.page.locator('#login-checks li');
+    await expect.poll(() => checks.count()).toBe(2);
+    expect(await checks.allTextContents()).toEqual([
+      expect.stringMatching(/^OK GitHub answers at http:\/\/127\.0\.0\.1:\d+/),
+      expect.stringMatching(
+        /^OK The callback URL http:\/\/localhost:\d+\/hub\/oauth_callback reaches this hub/,
+      ),
+    ]);
+
     await settings.page.fill('#mem-limit', 'lots');
     await settings.save();
     expect(await settings.fieldError('spawner.memLimit')).toContain('expected a size');

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -104,5 +105,32 @@ describe('container stats', () => {
     expect(memoryBytes(stats)).toBe(200);
     expect(cpuPercent({ cpu_stats: {}, precpu_stats: {} } as never)).toBeNull();
     expect(memoryBytes({ memory_stats: {} } as never)).toBeNull();
+  });
+});
+
+describe('the sign-in check on the settings screen', () => {
+  it('says when neither GitHub nor the callback answer, with the fixes', async () => {
+    const { checkGithubLogin } = await import('../src/ui/login-check.js');
+    const port = await new Promise<number>((resolve) => {
+      const srv = net.createServer().listen(0, '127.0.0.1', () => {
+        const p = (srv.address() as net.AddressInfo).port;
+        srv.close(() => resolve(p));
+      });
+    });
+    const closed = `http://127.0.0.1:${port}`;
+    const c = loadConfig({
+      env: {},
+      overrides: {
+        dataDir: tmp(),
+        auth: { github: { clientId: 'Ov23liX', clientSecret: 's', url: closed } },
+      },
+    });
+    const checks = await checkGithubLogin(c, `${closed}/hub/oauth_callback`);
+    expect(checks.map((x) => [x.name, x.ok])).toEqual([
+      ['provider', false],
+      ['callback', false],
+    ]);
+    expect(checks[0]?.message).toMatch(new RegExp(`^GitHub does not answer at ${closed}: .*ECONNREFUSED`));
+    expect(checks[1]?.fix).toContain('/hub/oauth_callback');
   });
 });

@@ -18,6 +18,8 @@ export const en = {
   check_ok: 'OK',
   check_skip: 'Skipped',
   check_warn: 'Warning',
+  checkSignIn: 'Check sign-in',
+  checking: 'Checking…',
   checks: 'Health checks',
   chooseImage: 'Image',
   confirmRemove:
@@ -186,6 +188,8 @@ export const zhCN: Record<MessageKey, string> = {
   check_ok: '正常',
   check_skip: '已跳过',
   check_warn: '警告',
+  checkSignIn: '检查登录配置',
+  checking: '正在检查…',
   checks: '健康检查',
   chooseImage: '镜像',
   confirmRemove: '确定移除 {name}？其服务器将被停止、令牌将被吊销；文件仍保留在其数据卷中。',

@@ -12,6 +12,7 @@ import { containerViews } from './containers.js';
 import { downloadLogs, streamLogs } from './logs.js';
 import { applySettings, lanUrls, settingsFile } from './settings.js';
 import { liveStream, serverSummaries } from './live.js';
+import { checkGithubLogin, githubCallbackUrl } from './login-check.js';
 
 /** The admin screens' gate: the admin-ui scope, as JupyterHub's own admin page requires. */
 function needAdmin(auth: Auth): void {
@@ -95,12 +96,18 @@ export function uiRoutes(ctx: HubContext): Router {
   };
   r.get('/hub/ui/api/users/:name/logs', logs);
 
+  // Tokens people made (not the ones the hub gives servers and their browser sessions), one user's or everyone's.
   r.get('/hub/ui/api/tokens', (req, res) => {
     const auth = caller(ctx, req, res);
-    needAdmin(auth);
-    needScope(auth, ['read:tokens']);
+    const only = typeof req.query.user === 'string' ? findUser(ctx, req.query.user) : undefined;
+    if (only) needScope(auth, ['read:tokens'], userTarget(ctx, only));
+    else {
+      needAdmin(auth);
+      needScope(auth, ['read:tokens']);
+    }
     ctx.store.deleteExpiredTokens();
-    const tokens = ctx.store.listUsers().flatMap((u) =>
+    const owners = only ? [only] : ctx.store.listUsers();
+    const tokens = owners.flatMap((u) =>
       ctx.store
         .tokensOf(u.id)
         .filter((t) => t.kind === 'api')
@@ -125,7 +132,7 @@ export function uiRoutes(ctx: HubContext): Router {
         ? {
             clientId: gh.clientId,
             url: gh.url,
-            callbackUrl: gh.callbackUrl ?? `http://localhost:${c.port}/hub/oauth_callback`,
+            callbackUrl: githubCallbackUrl(c),
             scopes: gh.scopes,
           }
         : null,
@@ -168,6 +175,12 @@ export function uiRoutes(ctx: HubContext): Router {
       details: { change: body },
     });
     res.json({ ok: true });
+  });
+
+  r.post('/hub/ui/api/settings/check-login', json, async (req, res) => {
+    const auth = caller(ctx, req, res);
+    needAdmin(auth);
+    res.json({ checks: await checkGithubLogin(ctx.config, githubCallbackUrl(ctx.config)) });
   });
 
   r.get('/hub/ui/api/doctor', async (req, res) => {

@@ -157,6 +157,59 @@ function AccessForm({ s, onSaved }: { s: SettingsView; onSaved: () => void }) {
   );
 }
 
+interface LoginCheck {
+  name: string;
+  ok: boolean;
+  message: string;
+  fix?: string;
+}
+
+function LoginCheckButton() {
+  const t = useT();
+  const [checks, setChecks] = useState<LoginCheck[] | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+  const run = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      setChecks(
+        (
+          await api<{ checks: LoginCheck[] }>('/hub/ui/api/settings/check-login', {
+            method: 'POST',
+            json: {},
+          })
+        ).checks,
+      );
+    } catch (err) {
+      setError(err as ApiError);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div>
+      <button type="button" className="secondary" id="check-login" onClick={run} disabled={busy}>
+        {busy ? t('checking') : t('checkSignIn')}
+      </button>
+      {error ? <Problem title={t('thatDidNotWork')} message={error.message} fix={error.fix} /> : null}
+      {checks ? (
+        <ul className="checks" id="login-checks">
+          {checks.map((c) => (
+            <li key={c.name}>
+              <span className={`badge ${c.ok ? 'check-ok' : 'check-fail'}`}>
+                {c.ok ? t('check_ok') : t('check_fail')}
+              </span>{' '}
+              {c.message}
+              {c.fix ? <div className="muted">{c.fix}</div> : null}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </div>
+  );
+}
+
 export function Settings() {
   const t = useT();
   const f = useFormat();
@@ -234,6 +287,7 @@ export function Settings() {
               <CopyButton text={s.github.callbackUrl} label={t('copyCallback')} />
             </div>
             <p className="muted">{t('scopesRequested', { scopes: s.github.scopes.join(', ') || '—' })}</p>
+            <LoginCheckButton />
           </>
         ) : (
           <p>{s.githubProblem}</p>

@@ -126,7 +126,7 @@ export function Tokens({ me }: { me: Me }) {
   const [error, setError] = useState<ApiError | null>(null);
   const load = useCallback(async () => {
     try {
-      const url = everyone ? '/hub/ui/api/tokens' : `/hub/api/users/${enc(me.user.name)}/tokens`;
+      const url = everyone ? '/hub/ui/api/tokens' : `/hub/ui/api/tokens?user=${enc(me.user.name)}`;
       setTokens((await api<{ api_tokens: TokenModel[] }>(url)).api_tokens);
       setError(null);
     } catch (err) {

@@ -221,6 +221,7 @@ export function Users({ live }: { live: ServerSummary[] }) {
             </tbody>
           </table>
         </div>
+        {!page ? <p className="muted">{t('loading')}</p> : null}
         {page && page.items.length === 0 ? <p className="muted">{t('noUsersMatch')}</p> : null}
         <div className="row pager">
           <button
