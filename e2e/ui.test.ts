@@ -202,6 +202,7 @@ describe('the TeamHub UI in Chromium', () => {
     await page.setViewportSize({ width: 390, height: 844 });
     for (const path of ['/hub/home', '/hub/admin/users', '/hub/token']) {
       await screen.goto(path);
+      await page.waitForLoadState('networkidle').catch(() => undefined);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       expect({ path, overflow }).toEqual({ path, overflow: 0 });
       await screen.screenshot(`phone${path.replace(/\//g, '-')}`);
