@@ -112,9 +112,19 @@ export function App() {
         {error ? (
           <Problem title={t('thatDidNotWork')} message={error.message} fix={error.fix} />
         ) : me ? (
-          <ErrorBoundary title={t('screenBroke')} reload={t('reload')} resetKey={path}>
-            <Screen me={me} path={path} />
-          </ErrorBoundary>
+          <>
+            {me.onlyAdminsCanSignIn && path !== '/hub/settings' ? (
+              <p className="card warning" role="status" id="only-admins">
+                {t('onlyAdminsWarning')}{' '}
+                <a href="/hub/settings" onClick={onLinkClick}>
+                  {t('settings')}
+                </a>
+              </p>
+            ) : null}
+            <ErrorBoundary title={t('screenBroke')} reload={t('reload')} resetKey={path}>
+              <Screen me={me} path={path} />
+            </ErrorBoundary>
+          </>
         ) : (
           <p className="muted">{t('loading')}</p>
         )}

@@ -95,6 +95,7 @@ export interface Me {
   servers: ServerSummary[];
   /** Images a person may choose from; the first is the default. */
   images: string[];
+  onlyAdminsCanSignIn: boolean;
   docker: { ok: true } | { ok: false; message: string; evidence: string[]; fix: string | null };
 }
 

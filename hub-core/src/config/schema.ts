@@ -2,6 +2,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { usernameProblem } from '../usernames.js';
 
 /** Where the hub keeps its SQLite file and secrets unless told otherwise: the OS's per-user data folder. */
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform = process.platform): string {
@@ -26,7 +27,16 @@ export function parseSize(value: string): number | undefined {
 const PEP440 = /^\d+(\.\d+)*((a|b|rc)\d+)?(\.post\d+)?(\.dev\d+)?$/;
 const OAUTH_CLIENT_ID = /^[A-Za-z0-9._-]+$/;
 // GitHub-style logins; other providers arrive with issue 7 and bring their own rules.
-const username = z.string().trim().min(1).max(255);
+const username = z
+  .string()
+  .trim()
+  .min(1)
+  .max(255)
+  .superRefine((v, ctx) => {
+    const problem = usernameProblem(v);
+    if (problem)
+      ctx.addIssue({ code: 'custom', message: `${JSON.stringify(v)} cannot be a user name (${problem})` });
+  });
 
 function isHttpUrl(v: string): boolean {
   if (/\s/.test(v)) return false;

@@ -43,6 +43,9 @@ export function uiRoutes(ctx: HubContext): Router {
       scopeNames: Object.keys(SCOPE_DEFINITIONS).sort(),
       servers: serverSummaries(ctx, (u) => u.id === auth.user.id),
       images: offeredImages(ctx.config.docker),
+      // Admins see this on every screen: people would otherwise meet a bare refusal at sign-in.
+      onlyAdminsCanSignIn:
+        auth.user.admin && !ctx.config.auth.allowAll && ctx.config.auth.allowedUsers.length === 0,
       docker: p ? { ok: false, message: p.message, evidence: p.evidence, fix: p.fix ?? null } : { ok: true },
     });
   });

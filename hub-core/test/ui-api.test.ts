@@ -1,0 +1,101 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type TestHub, startTestHub } from '../../e2e/fixtures/test-hub.js';
+
+// The UI's own endpoints without Docker: who may call what, and what bad input gets.
+const ADMIN = 'ui-admin-token-0123456789abcdef0';
+const ANN = 'ui-ann-token-0123456789abcdef012';
+let th: TestHub;
+
+const call = async (method: string, path: string, token = ADMIN, body?: unknown) => {
+  const res = await fetch(`${th.base}${path}`, {
+    method,
+    redirect: 'manual',
+    headers: { authorization: `token ${token}`, 'content-type': 'application/json' },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  const text = await res.text();
+  let json: Record<string, unknown> | undefined;
+  try {
+    json = text ? (JSON.parse(text) as Record<string, unknown>) : undefined;
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, json, text, headers: res.headers };
+};
+
+beforeAll(async () => {
+  th = await startTestHub({
+    apiTokens: { [ADMIN]: 'boss', [ANN]: 'ann' },
+    auth: { adminUsers: ['boss'] },
+    docker: { socketPath: '/nonexistent/docker.sock' },
+  });
+});
+afterAll(async () => th?.stop());
+
+describe('/hub/ui/api', () => {
+  it('me: Docker’s problem in words, and the only-admins warning for admins alone', async () => {
+    const boss = await call('GET', '/hub/ui/api/me');
+    expect(boss.status).toBe(200);
+    expect(boss.json).toMatchObject({
+      user: { name: 'boss', admin: true },
+      onlyAdminsCanSignIn: true,
+      docker: { ok: false, message: expect.stringContaining('/nonexistent/docker.sock') },
+    });
+    const ann = await call('GET', '/hub/ui/api/me', ANN);
+    expect(ann.json).toMatchObject({ user: { name: 'ann', admin: false }, onlyAdminsCanSignIn: false });
+  });
+
+  it('admin screens refuse other people with the scope they lack', async () => {
+    for (const path of [
+      '/hub/ui/api/containers',
+      '/hub/ui/api/settings',
+      '/hub/ui/api/tokens',
+      '/hub/ui/api/doctor',
+    ]) {
+      const r = await call('GET', path, ANN);
+      expect({ path, status: r.status }).toEqual({ path, status: 403 });
+      expect(r.json?.message).toContain('admin-ui');
+    }
+    expect((await call('POST', '/hub/ui/api/stop-all', ANN, {})).status).toBe(403);
+    expect((await call('PATCH', '/hub/ui/api/settings', ANN, { access: { allowAll: true } })).status).toBe(
+      403,
+    );
+  });
+
+  it('one person cannot read another’s logs or tokens; unknown users are 404', async () => {
+    expect((await call('GET', '/hub/ui/api/users/boss/logs', ANN)).status).toBe(404);
+    expect((await call('GET', '/hub/ui/api/tokens?user=boss', ANN)).status).toBe(404);
+    expect((await call('GET', '/hub/ui/api/tokens?user=ann', ANN)).status).toBe(200);
+    expect((await call('GET', '/hub/ui/api/users/nobody/logs')).status).toBe(404);
+    const bad = await call('GET', '/hub/ui/api/users/ann/logs?tail=-1');
+    expect(bad.status).toBe(400);
+    expect(bad.json?.message).toContain('tail must be a whole number');
+  });
+
+  it('a settings change with bad values answers per field and changes nothing', async () => {
+    const r = await call('PATCH', '/hub/ui/api/settings', ADMIN, {
+      access: { allowedUsers: ['ok-name', 'bad/name'] },
+      spawner: { cpuLimit: -1 },
+    });
+    expect(r.status).toBe(400);
+    expect(Object.keys(r.json?.fields as object).sort()).toEqual(['access.allowedUsers', 'spawner.cpuLimit']);
+    expect((await call('PATCH', '/hub/ui/api/settings', ADMIN, [])).status).toBe(400);
+    expect((await call('PATCH', '/hub/ui/api/settings', ADMIN, { nope: 1 })).status).toBe(400);
+    const s = await call('GET', '/hub/ui/api/settings');
+    expect(s.json?.access).toEqual({ allowAll: false, allowedUsers: [], adminUsers: ['boss'] });
+  });
+
+  it('a good change applies at once: the only-admins warning goes', async () => {
+    const r = await call('PATCH', '/hub/ui/api/settings', ADMIN, { access: { allowedUsers: ['ann'] } });
+    expect(r.status).toBe(200);
+    expect((await call('GET', '/hub/ui/api/me')).json?.onlyAdminsCanSignIn).toBe(false);
+  });
+
+  it('UI paths send signed-out visitors to sign-in, keeping where they were going', async () => {
+    const res = await fetch(`${th.base}/hub/admin/users`, { redirect: 'manual' });
+    expect(res.status).toBe(302);
+    expect(res.headers.get('location')).toBe('/hub/login?next=%2Fhub%2Fadmin%2Fusers');
+    const anon = await fetch(`${th.base}/hub/ui/api/me`);
+    expect(anon.status).toBe(401);
+  });
+});
