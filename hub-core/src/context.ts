@@ -1,6 +1,7 @@
 import type { GithubLogin } from './auth/github.js';
 import type { HubConfig } from './config/schema.js';
 import type { HubEvents } from './events.js';
+import type { LanState } from './lan-sharing.js';
 import type { AddressProof } from './probes.js';
 import type { ServerManager } from './servers.js';
 import type { Signer } from './signing.js';
@@ -24,6 +25,12 @@ export interface HubContext {
   routes: RouteTable;
   /** The last proof that containers reach the hub (F10), once one ran. */
   addressProof: () => AddressProof | undefined;
+  /** LAN sharing: listeners on this machine's LAN addresses beside loopback (settings screen). */
+  lan: {
+    state(): LanState & { candidates: string[]; port: number | undefined };
+    /** Validates, applies and remembers the addresses to share on (empty = off). */
+    set(addresses: unknown): Promise<LanState>;
+  };
   /** Asked by POST /hub/api/shutdown; whoever runs the hub decides how to exit. */
   requestShutdown: (o: { stopServers: boolean }) => void;
   log: (level: 'debug' | 'info' | 'warn' | 'error', msg: string) => void;

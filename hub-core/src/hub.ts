@@ -4,7 +4,9 @@ import path from 'node:path';
 import { GithubLogin } from './auth/github.js';
 import type { HubConfig } from './config/schema.js';
 import type { HubContext } from './context.js';
-import { withSavedSettings } from './ui/settings.js';
+import { closeServer, listen } from './http/listen.js';
+import { savedLanAddresses, saveLanAddresses, withSavedSettings } from './ui/settings.js';
+import { LanSharing, lanAddresses } from './lan-sharing.js';
 import { HubError, describeError } from './errors.js';
 import { HubEvents } from './events.js';
 import { type AddressProof, probeHubFromContainer, removeProbes } from './probes.js';
@@ -49,30 +51,6 @@ function consoleLogger(min: LogLevel): Logger {
     if (LEVELS.indexOf(level) < LEVELS.indexOf(min)) return;
     process.stderr.write(`[${new Date().toISOString()} ${level}] ${msg}\n`);
   };
-}
-
-function listen(server: http.Server, port: number, ip: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const onError = (err: NodeJS.ErrnoException) => {
-      server.off('listening', onListening);
-      reject(err);
-    };
-    const onListening = () => {
-      server.off('error', onError);
-      resolve((server.address() as net.AddressInfo).port);
-    };
-    server.once('error', onError);
-    server.once('listening', onListening);
-    server.listen(port, ip);
-  });
-}
-
-function closeServer(server: http.Server): Promise<void> {
-  return new Promise((resolve) => {
-    if (!server.listening) return resolve();
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
 }
 
 /** Tokens from config (token → owner) are stored hashed, with many rounds since a person chose them. */
@@ -232,6 +210,20 @@ export function createHub(config: HubConfig, options: HubOptions = {}): Hub {
     log: (msg) => log('info', msg),
   });
 
+  // LAN listeners share the front door's handlers, which exist once the proxy does (below).
+  const lanHandlers = {
+    request: (_req: http.IncomingMessage, res: http.ServerResponse) => void res.end(),
+    upgrade: (_req: http.IncomingMessage, socket: net.Socket, _head: Buffer) => void socket.destroy(),
+  };
+  const lan = new LanSharing(
+    {
+      request: (req, res) => lanHandlers.request(req, res),
+      upgrade: (req, socket, head) => lanHandlers.upgrade(req, socket, head),
+    },
+    config.ip,
+  );
+  let publicPort: number | undefined;
+
   const context: HubContext = {
     config,
     store,
@@ -245,6 +237,20 @@ export function createHub(config: HubConfig, options: HubOptions = {}): Hub {
     routes,
     addressProof: () => proof,
     requestShutdown: (o) => shutdownListeners.forEach((l) => l(o)),
+    lan: {
+      state: () => ({ ...lan.state(), candidates: lanAddresses(), port: publicPort }),
+      async set(addresses) {
+        const wanted = lan.validate(addresses);
+        if (publicPort === undefined) throw new HubError(503, 'not-started', 'The hub is still starting.');
+        const result = await lan.set(wanted, publicPort);
+        saveLanAddresses(config.dataDir, result.addresses);
+        log(
+          'info',
+          result.addresses.length ? `LAN sharing on ${result.addresses.join(', ')}` : 'LAN sharing off',
+        );
+        return result;
+      },
+    },
     log,
   };
 
@@ -272,12 +278,14 @@ export function createHub(config: HubConfig, options: HubOptions = {}): Hub {
   // server's URL never answers "not running" during start-up.
   let markReady: () => void = () => undefined;
   const ready = new Promise<void>((resolve) => (markReady = resolve));
-  const front = http.createServer((req, res) => void ready.then(() => proxy.request(req, res)));
-  front.on(
-    'upgrade',
-    (req: http.IncomingMessage, socket: net.Socket, head: Buffer) =>
-      void ready.then(() => proxy.upgrade(req, socket, head)),
-  );
+  const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) =>
+    void ready.then(() => proxy.request(req, res));
+  const onUpgrade = (req: http.IncomingMessage, socket: net.Socket, head: Buffer) =>
+    void ready.then(() => proxy.upgrade(req, socket, head));
+  const front = http.createServer(onRequest);
+  front.on('upgrade', onUpgrade);
+  lanHandlers.request = onRequest;
+  lanHandlers.upgrade = onUpgrade;
 
   const hub: Hub = {
     context,
@@ -306,6 +314,7 @@ export function createHub(config: HubConfig, options: HubOptions = {}): Hub {
       loadConfigTokens(store, config.apiTokens);
       try {
         const port = await listen(front, config.port, config.ip);
+        publicPort = port;
         (hub.urls as { public: string }).public =
           `http://${config.ip.includes(':') ? `[${config.ip}]` : config.ip}:${port}/hub/`;
       } catch (err) {
@@ -341,6 +350,15 @@ export function createHub(config: HubConfig, options: HubOptions = {}): Hub {
       } else if (status.problem) {
         log('warn', `${status.problem.message} ${status.problem.fix ?? ''}`);
       }
+      const shared = savedLanAddresses(config.dataDir);
+      if (shared.length) {
+        // Addresses that went away (another network) are reported, not fatal: loopback still works.
+        const result = await lan.set(
+          shared.filter((a) => a !== config.ip),
+          publicPort as number,
+        );
+        for (const p of result.problems) log('warn', `LAN sharing: ${p.message}`);
+      }
       markReady();
       log('info', `TeamHub is running at ${hub.urls.public}`);
     },
@@ -349,7 +367,7 @@ export function createHub(config: HubConfig, options: HubOptions = {}): Hub {
       await removeProbes(docker, state.hubId).catch(() => undefined);
       if (o.stopServers ?? options.stopServersOnExit ?? true) await servers.stopAll();
       proxy.close();
-      await Promise.all([closeServer(front), closeServer(internal)]);
+      await Promise.all([closeServer(front), closeServer(internal), lan.close()]);
       store.db.close();
       unlock?.();
     },

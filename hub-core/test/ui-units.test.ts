@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/load.js';
+import { lanAddresses } from '../src/lan-sharing.js';
 import { cpuPercent, memoryBytes } from '../src/ui/containers.js';
 import { LineSplitter, parseLine } from '../src/ui/logs.js';
 import {
@@ -71,10 +72,16 @@ describe('LAN addresses for teammates', () => {
     docker0: [{ address: '172.17.0.1', family: 'IPv4', internal: false }],
   } as unknown as NodeJS.Dict<os.NetworkInterfaceInfo[]>;
 
-  it('none while the hub listens on loopback; the LAN ones (not Docker bridges) on 0.0.0.0', () => {
-    expect(lanUrls('127.0.0.1', 8000, nics)).toEqual([]);
-    expect(lanUrls('0.0.0.0', 8000, nics)).toEqual(['http://192.168.1.20:8000/']);
-    expect(lanUrls('192.168.1.20', 8001, nics)).toEqual(['http://192.168.1.20:8001/']);
+  it('are the real interfaces’ IPv4 addresses, not loopback or Docker bridges', () => {
+    expect(lanAddresses(nics)).toEqual(['192.168.1.20']);
+  });
+
+  it('teammate URLs: the shared listeners on loopback; every LAN address when bound to all', () => {
+    const lan = lanAddresses(nics);
+    expect(lanUrls('127.0.0.1', 8000, [], lan)).toEqual([]);
+    expect(lanUrls('127.0.0.1', 8000, ['192.168.1.20'], lan)).toEqual(['http://192.168.1.20:8000/']);
+    expect(lanUrls('0.0.0.0', 8000, [], lan)).toEqual(['http://192.168.1.20:8000/']);
+    expect(lanUrls('192.168.1.20', 8001, [], lan)).toEqual(['http://192.168.1.20:8001/']);
   });
 });
 

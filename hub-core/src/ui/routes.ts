@@ -124,11 +124,19 @@ export function uiRoutes(ctx: HubContext): Router {
     needAdmin(auth);
     const c = ctx.config;
     const gh = c.auth.github;
+    const lan = ctx.lan.state();
     res.json({
       urls: {
-        local: `http://127.0.0.1:${c.port}/`,
-        lan: lanUrls(c.ip, c.port),
+        local: `http://127.0.0.1:${lan.port ?? c.port}/`,
+        lan: lanUrls(c.ip, lan.port ?? c.port, lan.addresses),
         listening: c.ip,
+      },
+      lan: {
+        // Sharing chosen with --ip (all interfaces or one) is fixed for this run.
+        fixedByIp: !['127.0.0.1', '::1', 'localhost'].includes(c.ip),
+        addresses: lan.addresses,
+        candidates: lan.candidates,
+        problems: lan.problems,
       },
       hubAddress: ctx.addressProof() ?? null,
       github: gh
@@ -178,6 +186,27 @@ export function uiRoutes(ctx: HubContext): Router {
       details: { change: body },
     });
     res.json({ ok: true });
+  });
+
+  r.put('/hub/ui/api/settings/lan', json, async (req, res) => {
+    const auth = caller(ctx, req, res);
+    needAdmin(auth);
+    needScope(auth, ['admin:users']);
+    const body = bodyObject(req);
+    const result = await ctx.lan.set(body.addresses);
+    ctx.events.record({
+      level: 'info',
+      kind: 'settings',
+      user_name: auth.user.name,
+      message: result.addresses.length
+        ? `${auth.user.name} turned LAN sharing on for ${result.addresses.join(', ')}.`
+        : `${auth.user.name} turned LAN sharing off.`,
+      details: { ...result },
+    });
+    res.json({
+      ...result,
+      urls: lanUrls(ctx.config.ip, ctx.lan.state().port ?? ctx.config.port, result.addresses),
+    });
   });
 
   r.post('/hub/ui/api/settings/check-login', json, async (req, res) => {

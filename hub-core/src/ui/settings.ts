@@ -1,9 +1,9 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { configSchema, type HubConfig } from '../config/schema.js';
 import { HubError } from '../errors.js';
+import { lanAddresses } from '../lan-sharing.js';
 
 /** What the settings screen may change while the hub runs; everything else needs the config file. */
 const patchSchema = z
@@ -24,6 +24,10 @@ const patchSchema = z
         memLimit: z.string().nullable().optional(),
         cpuLimit: z.number().nullable().optional(),
       })
+      .strict()
+      .optional(),
+    lan: z
+      .object({ addresses: z.array(z.string()) })
       .strict()
       .optional(),
   })
@@ -88,6 +92,7 @@ function mergeSaved(a: SettingsPatch, b: SettingsPatch): SettingsPatch {
   return {
     access: { ...a.access, ...b.access },
     spawner: { ...a.spawner, ...b.spawner },
+    ...((b.lan ?? a.lan) ? { lan: b.lan ?? a.lan } : {}),
   };
 }
 
@@ -126,15 +131,19 @@ export function withSavedSettings(config: HubConfig): { config: HubConfig; probl
   }
 }
 
+/** Merges a change into the saved settings file (0600, replaced atomically). */
+function saveSettings(dataDir: string, change: SettingsPatch): void {
+  const file = settingsFile(dataDir);
+  const next = mergeSaved(readSavedSettings(dataDir).saved, change);
+  fs.writeFileSync(`${file}.tmp`, `${JSON.stringify(next, null, 2)}\n`, { mode: 0o600 });
+  fs.renameSync(`${file}.tmp`, file);
+}
+
 /** Validates, applies in place (the hub reads these fields at use time) and saves a settings change. */
 export function applySettings(config: HubConfig, body: unknown): HubConfig {
   const { next, saved } = patchedConfig(config, body);
-  const previous = readSavedSettings(config.dataDir).saved;
-  const file = settingsFile(config.dataDir);
-  fs.writeFileSync(`${file}.tmp`, `${JSON.stringify(mergeSaved(previous, saved), null, 2)}\n`, {
-    mode: 0o600,
-  });
-  fs.renameSync(`${file}.tmp`, file);
+  if (saved.lan) throw invalid({ lan: 'LAN sharing is changed with PUT /hub/ui/api/settings/lan' });
+  saveSettings(config.dataDir, saved);
   config.auth.allowAll = next.auth.allowAll;
   config.auth.allowedUsers = next.auth.allowedUsers;
   config.auth.adminUsers = next.auth.adminUsers;
@@ -147,21 +156,18 @@ export function applySettings(config: HubConfig, body: unknown): HubConfig {
   return config;
 }
 
-// Docker's and VPN bridges are not where teammates are.
-const VIRTUAL = /^(docker|br-|veth|virbr|lo|cni|flannel|kube|tun|tap|wg)/;
-
-/** The URLs teammates can open: one per LAN address the public listener is reachable on. */
-export function lanUrls(ip: string, port: number, interfaces = os.networkInterfaces()): string[] {
-  if (ip === '127.0.0.1' || ip === '::1' || ip === 'localhost') return [];
-  const wildcard = ip === '0.0.0.0' || ip === '::';
-  const urls: string[] = [];
-  for (const [name, addrs] of Object.entries(interfaces)) {
-    if (VIRTUAL.test(name)) continue;
-    for (const a of addrs ?? []) {
-      if (a.internal || a.family !== 'IPv4') continue;
-      if (wildcard || a.address === ip) urls.push(`http://${a.address}:${port}/`);
-    }
-  }
-  if (!wildcard && urls.length === 0) urls.push(`http://${ip}:${port}/`);
-  return urls;
+/** The URLs teammates can open: the shared LAN listeners, or every LAN address when bound to all. */
+export function lanUrls(ip: string, port: number, shared: string[], addresses = lanAddresses()): string[] {
+  const url = (a: string) => `http://${a}:${port}/`;
+  if (ip === '0.0.0.0' || ip === '::') return addresses.map(url);
+  const loopback = ip === '127.0.0.1' || ip === '::1' || ip === 'localhost';
+  return [...(loopback ? [] : [ip]), ...shared].map(url);
 }
+
+/** Remembers the LAN addresses to share on, for the next start. */
+export function saveLanAddresses(dataDir: string, addresses: string[]): void {
+  saveSettings(dataDir, { lan: { addresses } });
+}
+
+export const savedLanAddresses = (dataDir: string): string[] =>
+  readSavedSettings(dataDir).saved.lan?.addresses ?? [];

@@ -8,6 +8,12 @@ import { splitNames } from './Users';
 
 export interface SettingsView {
   urls: { local: string; lan: string[]; listening: string };
+  lan: {
+    fixedByIp: boolean;
+    addresses: string[];
+    candidates: string[];
+    problems: { address: string; message: string }[];
+  };
   hubAddress: {
     ok: boolean;
     checked: boolean;
@@ -157,6 +163,68 @@ function AccessForm({ s, onSaved }: { s: SettingsView; onSaved: () => void }) {
   );
 }
 
+function LanSharing({ s, onChanged }: { s: SettingsView; onChanged: () => void }) {
+  const t = useT();
+  const [chosen, setChosen] = useState<string[]>(
+    s.lan.addresses.length ? s.lan.addresses : s.lan.candidates.slice(0, 1),
+  );
+  const [error, setError] = useState<ApiError | null>(null);
+  const on = s.lan.addresses.length > 0;
+  if (s.lan.fixedByIp) return <p className="muted">{t('lanFixed', { ip: s.urls.listening })}</p>;
+  const apply = async (addresses: string[]) => {
+    setError(null);
+    try {
+      await api('/hub/ui/api/settings/lan', { method: 'PUT', json: { addresses } });
+      onChanged();
+    } catch (err) {
+      setError(err as ApiError);
+    }
+  };
+  return (
+    <div className="lan-sharing">
+      <label className="inline switch">
+        <input
+          type="checkbox"
+          role="switch"
+          id="lan-sharing"
+          checked={on}
+          disabled={!on && s.lan.candidates.length === 0}
+          onChange={(e) => void apply(e.target.checked ? chosen : [])}
+        />
+        {t('lanShare')}
+      </label>
+      <p className="muted" id="lan-state">
+        {on
+          ? t('lanOn', { addresses: s.lan.addresses.join(', ') })
+          : s.lan.candidates.length
+            ? t('lanOffLoopback')
+            : t('lanNone')}
+      </p>
+      {!on && s.lan.candidates.length > 1 ? (
+        <fieldset className="row">
+          <legend>{t('lanWhich')}</legend>
+          {s.lan.candidates.map((a) => (
+            <label key={a} className="inline mono">
+              <input
+                type="checkbox"
+                checked={chosen.includes(a)}
+                onChange={(e) => setChosen(e.target.checked ? [...chosen, a] : chosen.filter((x) => x !== a))}
+              />
+              {a}
+            </label>
+          ))}
+        </fieldset>
+      ) : null}
+      {s.lan.problems.map((p) => (
+        <p key={p.address} className="field-error" role="alert">
+          {p.message}
+        </p>
+      ))}
+      {error ? <Problem title={t('thatDidNotWork')} message={error.message} fix={error.fix} /> : null}
+    </div>
+  );
+}
+
 interface LoginCheck {
   name: string;
   ok: boolean;
@@ -240,6 +308,7 @@ export function Settings() {
         <p>
           {t('localUrl')} <a href={s.urls.local}>{s.urls.local}</a>
         </p>
+        <LanSharing s={s} onChanged={load} />
         {s.urls.lan.length ? (
           <div className="lan-urls">
             {s.urls.lan.map((u) => (
@@ -251,11 +320,7 @@ export function Settings() {
               </figure>
             ))}
           </div>
-        ) : (
-          <p className="muted" id="lan-off">
-            {t('lanOff', { ip: s.urls.listening })}
-          </p>
-        )}
+        ) : null}
       </section>
       <section className="card" aria-labelledby="addr-title">
         <h2 id="addr-title">{t('containerAddress')}</h2>

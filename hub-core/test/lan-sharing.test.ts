@@ -1,0 +1,88 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { type TestHub, startTestHub } from '../../e2e/fixtures/test-hub.js';
+
+// Issue 7, item 0: LAN sharing switched on and off while the hub runs. A loopback alias (127.0.0.2)
+// stands in for a LAN address: it is this machine, like a LAN address, and needs no real network.
+const T = 'lan-admin-token-0123456789abcdef0';
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'teamhub-lan-'));
+const settings = {
+  dataDir,
+  apiTokens: { [T]: 'boss' },
+  auth: { adminUsers: ['boss'] },
+  docker: { socketPath: '/nonexistent/docker.sock' },
+};
+let th: TestHub | undefined;
+
+afterAll(async () => {
+  await th?.stop();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+const put = (addresses: unknown) =>
+  fetch(`${th!.base}/hub/ui/api/settings/lan`, {
+    method: 'PUT',
+    headers: { authorization: `token ${T}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ addresses }),
+  });
+
+/** Reads from a stream; 'open' when nothing arrives (and nothing ends it) within ms. */
+async function stillOpen(reader: ReadableStreamDefaultReader<Uint8Array>, ms = 300): Promise<string> {
+  const timeout = new Promise<string>((resolve) => setTimeout(() => resolve('open'), ms));
+  const next = reader.read().then(
+    (r) => (r.done ? 'ended' : 'data'),
+    () => 'ended',
+  );
+  return Promise.race([timeout, next]);
+}
+
+describe('LAN sharing', () => {
+  it('turns on for this machine’s addresses only, and teammates reach the hub there', async () => {
+    th = await startTestHub(settings);
+    const bad = await put(['10.254.254.254']);
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { message: string }).message).toBe(
+      '10.254.254.254 is not a LAN address of this computer.',
+    );
+    expect((await put('127.0.0.2')).status).toBe(400);
+
+    const on = await put(['127.0.0.2']);
+    expect(on.status).toBe(200);
+    expect(await on.json()).toMatchObject({
+      addresses: ['127.0.0.2'],
+      problems: [],
+      urls: [`http://127.0.0.2:${th.port}/`],
+    });
+    const there = await fetch(`http://127.0.0.2:${th.port}/hub/api`);
+    expect(there.status).toBe(200);
+  });
+
+  it('turning it off closes the LAN listener and its connections, not the loopback ones', async () => {
+    const live = (host: string) =>
+      fetch(`http://${host}:${th!.port}/hub/ui/api/live`, { headers: { authorization: `token ${T}` } });
+    const loop = (await live('127.0.0.1')).body!.getReader();
+    const lan = (await live('127.0.0.2')).body!.getReader();
+    await loop.read();
+    await lan.read();
+
+    expect((await put([])).status).toBe(200);
+    await expect(fetch(`http://127.0.0.2:${th!.port}/hub/api`)).rejects.toThrow();
+    expect(await stillOpen(lan)).toBe('ended');
+    expect(await stillOpen(loop)).toBe('open');
+    expect((await fetch(`${th!.base}/hub/api`)).status).toBe(200);
+    await loop.cancel();
+  });
+
+  it('is remembered: the next start shares on the same addresses again', async () => {
+    expect((await put(['127.0.0.2'])).status).toBe(200);
+    await th!.hub.stop();
+    th = await startTestHub(settings);
+    expect((await fetch(`http://127.0.0.2:${th.port}/hub/api`)).status).toBe(200);
+    const s = (await (
+      await fetch(`${th.base}/hub/ui/api/settings`, { headers: { authorization: `token ${T}` } })
+    ).json()) as { lan: { addresses: string[] } };
+    expect(s.lan.addresses).toEqual(['127.0.0.2']);
+  });
+});
