@@ -74,7 +74,9 @@ export function LogViewer({
     () => (needle ? source.filter((l) => stripAnsi(l.text).toLowerCase().includes(needle)) : source),
     [source, needle],
   );
+  // Following stops only when the person scrolls up, not when lines arrive faster than scroll events.
   const atEnd = useRef(true);
+  const lastTop = useRef(0);
 
   useEffect(() => {
     const el = box.current;
@@ -86,7 +88,10 @@ export function LogViewer({
 
   useEffect(() => {
     const el = box.current;
-    if (el && atEnd.current && !paused) el.scrollTop = el.scrollHeight;
+    if (el && atEnd.current && !paused) {
+      el.scrollTop = el.scrollHeight;
+      lastTop.current = el.scrollTop;
+    }
   }, [shown.length, paused]);
 
   const first = Math.max(0, Math.floor(scrollTop / ROW) - OVERSCAN);
@@ -142,7 +147,9 @@ export function LogViewer({
         onScroll={(e) => {
           const el = e.currentTarget;
           setScrollTop(el.scrollTop);
-          atEnd.current = el.scrollTop + el.clientHeight >= el.scrollHeight - ROW * 2;
+          if (el.scrollTop + el.clientHeight >= el.scrollHeight - ROW * 2) atEnd.current = true;
+          else if (el.scrollTop < lastTop.current) atEnd.current = false;
+          lastTop.current = el.scrollTop;
         }}
       >
         <div style={{ height: shown.length * ROW, position: 'relative' }}>
