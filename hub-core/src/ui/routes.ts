@@ -94,6 +94,8 @@ export function uiRoutes(ctx: HubContext): Router {
     const auth = caller(ctx, req, res);
     const { user, name, row } = serverOf(ctx, req);
     needScope(auth, ['servers'], { ...userTarget(ctx, user), server: `${user.name}/${name}` });
+    // Docker down is its own sentence (503), not a failed log read.
+    if (row?.container_id) await ctx.docker.ensureReachable();
     if (req.query.download !== undefined) return downloadLogs(ctx, res, user, row);
     await streamLogs(ctx, req, res, row);
   };
