@@ -2,6 +2,7 @@ import http from 'node:http';
 import type net from 'node:net';
 import path from 'node:path';
 import { GithubLogin } from './auth/github.js';
+import { OidcLogin } from './auth/oidc.js';
 import type { HubConfig } from './config/schema.js';
 import type { HubContext } from './context.js';
 import { HubError, describeError } from './errors.js';
@@ -117,6 +118,10 @@ export function createHub(config: HubConfig, options: HubOptions = {}): Hub {
     githubProblem =
       'GitHub sign-in is not configured: set auth.github.clientId and auth.github.clientSecret (or TEAMHUB_GITHUB_CLIENT_ID and TEAMHUB_GITHUB_CLIENT_SECRET) from your GitHub OAuth app.';
   }
+
+  const oidc = config.auth.oidc.map(
+    (p) => new OidcLogin(p, p.callbackUrl ?? `http://localhost:${config.port}/hub/oidc/${p.id}/callback`),
+  );
 
   const shutdownListeners: ((o: { stopServers: boolean }) => void)[] = [];
   const internal = http.createServer();
@@ -236,6 +241,7 @@ export function createHub(config: HubConfig, options: HubOptions = {}): Hub {
     docker,
     github,
     githubProblem,
+    oidc,
     dockerStatus: (): Promise<DockerStatus> => docker.status(),
     routes,
     addressProof: () => proof,

@@ -1,15 +1,13 @@
 import { Router } from 'express';
 import type { HubContext } from '../context.js';
 import { HubError, describeError, isHubError } from '../errors.js';
-import { SESSION_COOKIE, SESSION_DAYS, STATE_COOKIE, sessionFromCookie } from '../http/auth-context.js';
+import { STATE_COOKIE } from '../http/auth-context.js';
 import { appendSetCookie, parseCookies, serializeCookie } from '../http/cookies.js';
 import { safeNext } from '../http/next-url.js';
-import { loginPage, problemPage } from '../pages/pages.js';
-import { now } from '../store/store.js';
-import { randomId } from '../tokens.js';
 import { GITHUB_LOGIN, usernameProblem } from '../usernames.js';
 import { type AllowDecision, decideAllow, normalizeUsername } from './allow.js';
 import type { GithubLogin, ProviderIdentity } from './github.js';
+import { completeSignIn, refuse } from './sign-in.js';
 
 interface LoginState {
   state: string;
@@ -19,22 +17,10 @@ interface LoginState {
 
 const STATE_MAX_AGE = 600;
 
-/** Login page, GitHub redirect and callback, logout. */
+/** GitHub sign-in: the redirect to GitHub and the callback. */
 export function authRoutes(ctx: HubContext): Router {
   const r = Router();
   const clearState = serializeCookie(STATE_COOKIE, '', { path: '/hub/', maxAgeSeconds: 0 });
-
-  r.get('/hub/login', (req, res) => {
-    const next = safeNext(req.query.next, '');
-    if (sessionFromCookie(ctx, req)) return res.redirect(302, next || '/hub/home');
-    res.type('html').send(
-      loginPage({
-        next,
-        github: !!ctx.github,
-        ...(ctx.githubProblem ? { githubProblem: ctx.githubProblem } : {}),
-      }),
-    );
-  });
 
   r.get('/hub/oauth_login', async (req, res) => {
     if (!ctx.github) {
@@ -179,60 +165,25 @@ export function authRoutes(ctx: HubContext): Router {
     }
     const name = normalizeUsername(identity.login);
     const decision = await decideAllowAtLogin(name, identity, ctx, github);
-    if (!decision.allowed) {
-      ctx.events.record({
-        level: 'warn',
-        kind: 'login-refused',
-        user_name: name,
-        message: `GitHub user "${identity.login}" signed in but was refused: ${decision.rule}.`,
-        details: { provider: 'github', rule: decision.rule },
-      });
-      const admins = ctx.config.auth.adminUsers.join(', ');
-      res
-        .status(403)
-        .type('html')
-        .send(
-          problemPage(403, {
-            title: 'This hub does not let you in',
-            message: `You signed in at GitHub as "${identity.login}", but this hub does not allow that account: ${decision.rule}.`,
-            fix: admins
-              ? `Ask the hub's admin (${admins}) to add "${name}" to the allowed users.`
-              : 'Ask the person who runs this hub to add you.',
-            actions: '<p><a class="button" href="/hub/login">Back to sign-in</a></p>',
-          }),
-        );
-      return;
-    }
-    const user = ctx.store.ensureUser(name, decision.admin || undefined, 'login');
-    const sid = randomId();
-    ctx.store.createSession({
-      id: sid,
-      user_id: user.id,
-      created: now(),
-      expires_at: new Date(Date.now() + SESSION_DAYS * 86400_000).toISOString(),
+    const signIn = {
+      provider: 'github',
+      providerLabel: 'GitHub',
+      subject: identity.id || identity.login,
+      login: identity.login,
+      name,
+      decision,
+    };
+    if (!decision.allowed) return refuse(ctx, res, signIn);
+    completeSignIn(ctx, res, {
+      ...signIn,
+      admin: decision.admin || undefined,
+      authState: {
+        login: identity.login,
+        accessToken: identity.accessToken,
+        grantedScopes: identity.grantedScopes,
+      },
+      next: saved.next,
     });
-    appendSetCookie(
-      res,
-      serializeCookie(SESSION_COOKIE, ctx.signer.sign(sid, SESSION_DAYS * 86400), {
-        path: '/hub/',
-        maxAgeSeconds: SESSION_DAYS * 86400,
-      }),
-    );
-    ctx.events.record({
-      level: 'info',
-      kind: 'login',
-      user_name: name,
-      message: `${name} signed in with GitHub (${decision.rule}).`,
-      details: { provider: 'github' },
-    });
-    res.redirect(302, saved.next);
-  });
-
-  r.get('/hub/logout', (req, res) => {
-    const s = sessionFromCookie(ctx, req);
-    if (s) ctx.store.deleteSession(s.session.id);
-    appendSetCookie(res, serializeCookie(SESSION_COOKIE, '', { path: '/hub/', maxAgeSeconds: 0 }));
-    res.type('html').send(loginPage({ next: '', github: !!ctx.github, message: 'You are signed out.' }));
   });
 
   return r;

@@ -5,7 +5,10 @@ import { serverRoutes } from '../api/servers.js';
 import { tokenRoutes } from '../api/tokens.js';
 import { userRoutes } from '../api/users.js';
 import { oauthProviderRoutes } from '../api/oauth-provider.js';
+import { localRoutes } from '../auth/local-routes.js';
+import { oidcRoutes } from '../auth/oidc-routes.js';
 import { authRoutes } from '../auth/routes.js';
+import { sessionRoutes } from '../auth/session-routes.js';
 import type { HubContext } from '../context.js';
 import { HubError, isHubError } from '../errors.js';
 import { problemPage } from '../pages/pages.js';
@@ -53,6 +56,9 @@ export function createHubApp(ctx: HubContext): express.Express {
   app.use(groupRoutes(ctx));
   app.use(oauthProviderRoutes(ctx));
   app.use(authRoutes(ctx));
+  app.use(sessionRoutes(ctx));
+  app.use(oidcRoutes(ctx));
+  app.use(localRoutes(ctx));
   app.use(pageRoutes(ctx));
   app.use((req, res) => {
     if (isApi(req)) {
