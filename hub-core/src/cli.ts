@@ -16,6 +16,9 @@ Commands:
   user list                 list users
   user add|remove|admin|unadmin NAME...
                             manage users (remove stops their servers; their files stay)
+  user password NAME [--admin]
+                            set (or reset) a password account; creates it when missing, e.g. the
+                            owner's first admin account (reads the password twice, or from stdin)
 
 Options (every command):
   --config FILE     JSON settings file (env: TEAMHUB_CONFIG)
