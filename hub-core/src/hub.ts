@@ -3,6 +3,7 @@ import type net from 'node:net';
 import path from 'node:path';
 import { GithubLogin } from './auth/github.js';
 import { OidcLogin } from './auth/oidc.js';
+import { startAuthRefresh } from './auth/refresh.js';
 import type { HubConfig } from './config/schema.js';
 import type { HubContext } from './context.js';
 import { HubError, describeError } from './errors.js';
@@ -107,6 +108,7 @@ export function createHub(config: HubConfig, options: HubOptions = {}): Hub {
   const spawner = new DockerSpawner(docker, config.docker, state.hubId);
   let unlock: (() => void) | undefined;
   let stopWatching: (() => void) | undefined;
+  let stopAuthRefresh: (() => void) | undefined;
   const routes = new RouteTable();
 
   let github: GithubLogin | undefined;
@@ -343,10 +345,13 @@ export function createHub(config: HubConfig, options: HubOptions = {}): Hub {
         log('warn', `${status.problem.message} ${status.problem.fix ?? ''}`);
       }
       markReady();
+      // Re-checks organization, team and group membership of signed-in users (auth.refreshIntervalSeconds).
+      stopAuthRefresh = startAuthRefresh(context);
       log('info', `TeamHub is running at ${hub.urls.public}`);
     },
     async stop(o = {}) {
       stopWatching?.();
+      stopAuthRefresh?.();
       await removeProbes(docker, state.hubId).catch(() => undefined);
       if (o.stopServers ?? options.stopServersOnExit ?? true) await servers.stopAll();
       proxy.close();
