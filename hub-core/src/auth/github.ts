@@ -1,6 +1,7 @@
 import * as oidc from 'openid-client';
 import type { GithubConfig } from '../config/schema.js';
 import { HubError, describeError } from '../errors.js';
+import { callbackFor } from './callback-url.js';
 import { isNetworkError, providerErrorCode, providerErrorDescription } from './provider-errors.js';
 
 export interface LoginStart {
@@ -50,11 +51,16 @@ export class GithubLogin {
       oidc.allowInsecureRequests(this.client);
   }
 
-  async start(): Promise<LoginStart> {
+  /** The redirect URI for a browser that reached the hub as `host` (see callback-url.ts). */
+  callbackFor(host: string | undefined): string {
+    return callbackFor(this.callbackUrl, !!this.cfg.callbackUrl, host);
+  }
+
+  async start(redirectUri = this.callbackUrl): Promise<LoginStart> {
     const codeVerifier = oidc.randomPKCECodeVerifier();
     const state = oidc.randomState();
     const params: Record<string, string> = {
-      redirect_uri: this.callbackUrl,
+      redirect_uri: redirectUri,
       state,
       code_challenge: await oidc.calculatePKCECodeChallenge(codeVerifier),
       code_challenge_method: 'S256',

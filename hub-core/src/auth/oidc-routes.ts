@@ -13,6 +13,7 @@ const STATE_MAX_AGE = 600;
 
 interface OidcState {
   provider: string;
+  redirectUri: string;
   state: string;
   nonce: string;
   codeVerifier: string | undefined;
@@ -62,13 +63,15 @@ export function oidcRoutes(ctx: HubContext): Router {
   r.get('/hub/oidc/:id/login', async (req, res) => {
     const provider = providerFor(req.params.id);
     // Start on the callback's host, so the state cookie is there when the provider sends the browser back.
-    const callback = new URL(provider.callbackUrl);
+    const redirectUri = provider.callbackFor(req.get('host'));
+    const callback = new URL(redirectUri);
     if (req.get('host') && req.get('host') !== callback.host) {
       return res.redirect(302, new URL(req.originalUrl, callback.origin).href);
     }
-    const start = await provider.start();
+    const start = await provider.start(redirectUri);
     const saved: OidcState = {
       provider: provider.cfg.id,
+      redirectUri,
       state: start.state,
       nonce: start.nonce,
       codeVerifier: start.codeVerifier,
@@ -120,11 +123,11 @@ export function oidcRoutes(ctx: HubContext): Router {
       const description = typeof q.error_description === 'string' ? ` (${q.error_description})` : '';
       throw fail(
         new HubError(400, 'oauth-callback-error', `${label} refused the sign-in: ${q.error}${description}.`, {
-          evidence: [`redirect URI sent: ${provider.callbackUrl}`],
+          evidence: [`redirect URI sent: ${provider.callbackFor(req.get('host'))}`],
           fix:
             q.error === 'access_denied'
               ? 'Sign in again and allow the request.'
-              : `Check the client at ${label}: its redirect URI must be exactly ${provider.callbackUrl}`,
+              : `Check the client at ${label}: its redirect URI must be exactly ${provider.callbackFor(req.get('host'))}`,
         }),
       );
     }
@@ -157,7 +160,7 @@ export function oidcRoutes(ctx: HubContext): Router {
         ),
       );
     }
-    const callback = new URL(provider.callbackUrl);
+    const callback = new URL(saved.redirectUri);
     callback.search = new URLSearchParams(q as Record<string, string>).toString();
     let identity;
     try {

@@ -1,6 +1,7 @@
 import * as oidc from 'openid-client';
 import type { OidcConfig } from '../config/schema.js';
 import { HubError, describeError } from '../errors.js';
+import { callbackFor } from './callback-url.js';
 import { groupsFromClaim, usernameFromClaim } from './claim-username.js';
 import { isNetworkError, providerErrorCode, providerErrorDescription } from './provider-errors.js';
 
@@ -93,14 +94,19 @@ export class OidcLogin {
     return config;
   }
 
-  async start(): Promise<OidcStart> {
+  /** The redirect URI for a browser that reached the hub as `host` (see callback-url.ts). */
+  callbackFor(host: string | undefined): string {
+    return callbackFor(this.callbackUrl, !!this.cfg.callbackUrl, host);
+  }
+
+  async start(redirectUri = this.callbackUrl): Promise<OidcStart> {
     const config = await this.configuration();
     const state = oidc.randomState();
     const nonce = oidc.randomNonce();
     const codeVerifier = this.cfg.pkce ? oidc.randomPKCECodeVerifier() : undefined;
     const scopes = [...new Set(['openid', ...this.cfg.scopes])];
     const params: Record<string, string> = {
-      redirect_uri: this.callbackUrl,
+      redirect_uri: redirectUri,
       scope: scopes.join(' '),
       state,
       nonce,

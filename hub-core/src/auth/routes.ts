@@ -11,6 +11,8 @@ import { completeSignIn, refuse } from './sign-in.js';
 
 interface LoginState {
   state: string;
+  /** The redirect URI this sign-in sent (the token exchange must repeat it). */
+  redirectUri?: string;
   codeVerifier: string;
   next: string;
 }
@@ -32,13 +34,15 @@ export function authRoutes(ctx: HubContext): Router {
     }
     // The state cookie must be set on the host GitHub will send the browser back to (the callback's),
     // or the callback finds no sign-in in progress: open 127.0.0.1 and the callback says localhost.
-    const callback = new URL(ctx.github.callbackUrl);
+    const redirectUri = ctx.github.callbackFor(req.get('host'));
+    const callback = new URL(redirectUri);
     if (req.get('host') && req.get('host') !== callback.host) {
       const again = new URL(req.originalUrl, callback.origin);
       return res.redirect(302, again.href);
     }
-    const start = await ctx.github.start();
+    const start = await ctx.github.start(redirectUri);
     const state: LoginState = {
+      redirectUri,
       state: start.state,
       codeVerifier: start.codeVerifier,
       next: safeNext(req.query.next),
@@ -96,9 +100,9 @@ export function authRoutes(ctx: HubContext): Router {
           'oauth-callback-error',
           `GitHub refused the sign-in: ${error}${description ? ` (${description})` : ''}.`,
           {
-            evidence: [`redirect URI sent: ${github.callbackUrl}`],
+            evidence: [`redirect URI sent: ${github.callbackFor(req.get('host'))}`],
             fix: mismatch
-              ? `Set the "Authorization callback URL" of the GitHub OAuth app to exactly ${github.callbackUrl}`
+              ? `Set the "Authorization callback URL" of the GitHub OAuth app to exactly ${github.callbackFor(req.get('host'))}`
               : 'Try signing in again.',
           },
         ),
@@ -136,7 +140,7 @@ export function authRoutes(ctx: HubContext): Router {
         ),
       );
     }
-    const callback = new URL(github.callbackUrl);
+    const callback = new URL(saved.redirectUri ?? github.callbackUrl);
     callback.search = new URLSearchParams(q as Record<string, string>).toString();
     let identity;
     try {
