@@ -1,3 +1,4 @@
+import { passwordCommand } from './auth/password-cli.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -97,9 +98,11 @@ export async function userCommand(
   out: (s: string) => void,
 ): Promise<void> {
   const [action, ...names] = args;
-  const usage = 'Usage: teamhub user add|remove|admin|unadmin NAME... | teamhub user list';
+  const usage =
+    'Usage: teamhub user add|remove|admin|unadmin NAME... | teamhub user list | teamhub user password NAME [--admin]';
   const store = openStore(config);
   try {
+    if (action === 'password') return await passwordCommand(store, names, out);
     if (action === 'list') {
       if (names.length) throw new HubError(2, 'usage', usage);
       for (const u of store.listUsers()) {

@@ -3,7 +3,6 @@ import { tokenCommand, userCommand } from './cli-admin.js';
 import { formatDiagnostics, runDiagnostics } from './diagnostics.js';
 import type { HubConfig } from './config/schema.js';
 import { HubError, describeError, isHubError } from './errors.js';
-import { createHub } from './hub.js';
 
 const USAGE = `Usage: teamhub <command> [options]
 
@@ -16,6 +15,9 @@ Commands:
   user list                 list users
   user add|remove|admin|unadmin NAME...
                             manage users (remove stops their servers; their files stay)
+  user password NAME [--admin]
+                            set (or reset) a password account; creates it when missing, e.g. the
+                            owner's first admin account (reads the password twice, or from stdin)
 
 Options (every command):
   --config FILE     JSON settings file (env: TEAMHUB_CONFIG)
@@ -77,6 +79,8 @@ async function serve(args: string[]): Promise<void> {
   }
   if (rest.length)
     throw new HubError(2, 'usage', `teamhub serve does not take ${rest.join(' ')}; see teamhub --help.`);
+  // Loaded here, not at the top: the admin commands (user, token) start much faster without the hub.
+  const { createHub } = await import('./hub.js');
   const hub = createHub(config);
   await hub.start();
   process.stdout.write(

@@ -1,4 +1,5 @@
 import type { GithubLogin } from './auth/github.js';
+import type { OidcLogin } from './auth/oidc.js';
 import type { HubConfig } from './config/schema.js';
 import type { HubEvents } from './events.js';
 import type { LanState } from './lan-sharing.js';
@@ -20,6 +21,8 @@ export interface HubContext {
   /** GitHub sign-in when configured, and the reason when it is not. */
   github: GithubLogin | undefined;
   githubProblem: string | undefined;
+  /** The OpenID Connect providers, in config order. */
+  oidc: OidcLogin[];
   /** Last known Docker status (refreshed by pages that show it). */
   dockerStatus: () => Promise<DockerStatus>;
   routes: RouteTable;

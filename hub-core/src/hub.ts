@@ -2,6 +2,8 @@ import http from 'node:http';
 import type net from 'node:net';
 import path from 'node:path';
 import { GithubLogin } from './auth/github.js';
+import { OidcLogin } from './auth/oidc.js';
+import { startAuthRefresh } from './auth/refresh.js';
 import type { HubConfig } from './config/schema.js';
 import type { HubContext } from './context.js';
 import { closeServer, listen } from './http/listen.js';
@@ -89,6 +91,7 @@ export function createHub(config: HubConfig, options: HubOptions = {}): Hub {
   const spawner = new DockerSpawner(docker, config.docker, state.hubId);
   let unlock: (() => void) | undefined;
   let stopWatching: (() => void) | undefined;
+  let stopAuthRefresh: (() => void) | undefined;
   const routes = new RouteTable();
 
   let github: GithubLogin | undefined;
@@ -100,6 +103,10 @@ export function createHub(config: HubConfig, options: HubOptions = {}): Hub {
     githubProblem =
       'GitHub sign-in is not configured: set auth.github.clientId and auth.github.clientSecret (or TEAMHUB_GITHUB_CLIENT_ID and TEAMHUB_GITHUB_CLIENT_SECRET) from your GitHub OAuth app.';
   }
+
+  const oidc = config.auth.oidc.map(
+    (p) => new OidcLogin(p, p.callbackUrl ?? `http://localhost:${config.port}/hub/oidc/${p.id}/callback`),
+  );
 
   const shutdownListeners: ((o: { stopServers: boolean }) => void)[] = [];
   const internal = http.createServer();
@@ -233,6 +240,7 @@ export function createHub(config: HubConfig, options: HubOptions = {}): Hub {
     docker,
     github,
     githubProblem,
+    oidc,
     dockerStatus: (): Promise<DockerStatus> => docker.status(),
     routes,
     addressProof: () => proof,
@@ -360,10 +368,13 @@ export function createHub(config: HubConfig, options: HubOptions = {}): Hub {
         for (const p of result.problems) log('warn', `LAN sharing: ${p.message}`);
       }
       markReady();
+      // Re-checks organization, team and group membership of signed-in users (auth.refreshIntervalSeconds).
+      stopAuthRefresh = startAuthRefresh(context);
       log('info', `TeamHub is running at ${hub.urls.public}`);
     },
     async stop(o = {}) {
       stopWatching?.();
+      stopAuthRefresh?.();
       await removeProbes(docker, state.hubId).catch(() => undefined);
       if (o.stopServers ?? options.stopServersOnExit ?? true) await servers.stopAll();
       proxy.close();

@@ -26,7 +26,8 @@ async function hubFolder(): Promise<string> {
   return dir;
 }
 
-describe('teamhub CLI', () => {
+// Each case runs the real CLI a dozen or more times as separate processes: slow on a busy machine.
+describe('teamhub CLI', { timeout: 180_000 }, () => {
   it('manages users and mints tokens while the hub is stopped, which the hub then honours', async () => {
     const dir = await hubFolder();
     expect(cli(dir, 'user', 'add', 'Ada', 'ben').out).toBe('added ada\nadded ben');

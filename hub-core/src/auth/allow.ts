@@ -13,7 +13,10 @@ export function normalizeUsername(login: string): string {
 }
 
 /** Who may sign in: admins, listed users, or everyone when allowAll is on. Nothing else admits anyone. */
-export function decideAllow(name: string, auth: HubConfig['auth']): AllowDecision {
+export function decideAllow(
+  name: string,
+  auth: Pick<HubConfig['auth'], 'adminUsers' | 'allowedUsers' | 'allowAll'>,
+): AllowDecision {
   const inList = (list: string[]) => list.some((u) => normalizeUsername(u) === name);
   const admin = inList(auth.adminUsers);
   if (admin) return { allowed: true, admin, rule: 'listed in auth.adminUsers' };

@@ -1,6 +1,8 @@
 import * as oidc from 'openid-client';
 import type { GithubConfig } from '../config/schema.js';
 import { HubError, describeError } from '../errors.js';
+import { callbackFor } from './callback-url.js';
+import { isNetworkError, providerErrorCode, providerErrorDescription } from './provider-errors.js';
 
 export interface LoginStart {
   url: string;
@@ -49,11 +51,16 @@ export class GithubLogin {
       oidc.allowInsecureRequests(this.client);
   }
 
-  async start(): Promise<LoginStart> {
+  /** The redirect URI for a browser that reached the hub as `host` (see callback-url.ts). */
+  callbackFor(host: string | undefined): string {
+    return callbackFor(this.callbackUrl, !!this.cfg.callbackUrl, host);
+  }
+
+  async start(redirectUri = this.callbackUrl): Promise<LoginStart> {
     const codeVerifier = oidc.randomPKCECodeVerifier();
     const state = oidc.randomState();
     const params: Record<string, string> = {
-      redirect_uri: this.callbackUrl,
+      redirect_uri: redirectUri,
       state,
       code_challenge: await oidc.calculatePKCECodeChallenge(codeVerifier),
       code_challenge_method: 'S256',
@@ -199,39 +206,4 @@ export class GithubLogin {
       accessToken,
     };
   }
-}
-
-// openid-client reports a provider error as ResponseBodyError (non-200 status) with `error` on it, or,
-// for GitHub's "HTTP 200 with an error body", as a processing error whose cause chain holds the body.
-function providerBody(err: unknown): { error: string; error_description?: unknown } | undefined {
-  let node: unknown = err;
-  for (let depth = 0; depth < 5 && node && typeof node === 'object'; depth++) {
-    const n = node as { error?: unknown; body?: { error?: unknown }; cause?: unknown };
-    if (typeof n.error === 'string') return n as { error: string };
-    if (typeof n.body?.error === 'string') return n.body as { error: string };
-    node = n.cause;
-  }
-  return undefined;
-}
-
-function providerErrorCode(err: unknown): string | undefined {
-  return providerBody(err)?.error;
-}
-
-function providerErrorDescription(err: unknown): string | undefined {
-  const d = providerBody(err)?.error_description;
-  return typeof d === 'string' ? d : undefined;
-}
-
-/** True when an error came from the connection (refused, closed, timed out), not from the protocol. */
-function isNetworkError(err: unknown): boolean {
-  let node: unknown = err;
-  for (let depth = 0; depth < 6 && node && typeof node === 'object'; depth++) {
-    const n = node as { name?: string; message?: string; code?: string; cause?: unknown };
-    if (n.name === 'TimeoutError' || n.name === 'AbortError' || n.message === 'fetch failed') return true;
-    if (typeof n.code === 'string' && /^(E[A-Z]+|UND_ERR)/.test(n.code) && n.code !== 'ERR_INVALID_URL')
-      return true;
-    node = n.cause;
-  }
-  return false;
 }

@@ -1,40 +1,28 @@
 import { Router } from 'express';
 import type { HubContext } from '../context.js';
 import { HubError, describeError, isHubError } from '../errors.js';
-import { SESSION_COOKIE, SESSION_DAYS, STATE_COOKIE, sessionFromCookie } from '../http/auth-context.js';
+import { STATE_COOKIE } from '../http/auth-context.js';
 import { appendSetCookie, parseCookies, serializeCookie } from '../http/cookies.js';
 import { safeNext } from '../http/next-url.js';
-import { loginPage, problemPage } from '../pages/pages.js';
-import { now } from '../store/store.js';
-import { randomId } from '../tokens.js';
 import { GITHUB_LOGIN, usernameProblem } from '../usernames.js';
 import { type AllowDecision, decideAllow, normalizeUsername } from './allow.js';
 import type { GithubLogin, ProviderIdentity } from './github.js';
+import { completeSignIn, refuse } from './sign-in.js';
 
 interface LoginState {
   state: string;
+  /** The redirect URI this sign-in sent (the token exchange must repeat it). */
+  redirectUri?: string;
   codeVerifier: string;
   next: string;
 }
 
 const STATE_MAX_AGE = 600;
 
-/** Login page, GitHub redirect and callback, logout. */
+/** GitHub sign-in: the redirect to GitHub and the callback. */
 export function authRoutes(ctx: HubContext): Router {
   const r = Router();
   const clearState = serializeCookie(STATE_COOKIE, '', { path: '/hub/', maxAgeSeconds: 0 });
-
-  r.get('/hub/login', (req, res) => {
-    const next = safeNext(req.query.next, '');
-    if (sessionFromCookie(ctx, req)) return res.redirect(302, next || '/hub/home');
-    res.type('html').send(
-      loginPage({
-        next,
-        github: !!ctx.github,
-        ...(ctx.githubProblem ? { githubProblem: ctx.githubProblem } : {}),
-      }),
-    );
-  });
 
   r.get('/hub/oauth_login', async (req, res) => {
     if (!ctx.github) {
@@ -46,13 +34,15 @@ export function authRoutes(ctx: HubContext): Router {
     }
     // The state cookie must be set on the host GitHub will send the browser back to (the callback's),
     // or the callback finds no sign-in in progress: open 127.0.0.1 and the callback says localhost.
-    const callback = new URL(ctx.github.callbackUrl);
+    const redirectUri = ctx.github.callbackFor(req.get('host'));
+    const callback = new URL(redirectUri);
     if (req.get('host') && req.get('host') !== callback.host) {
       const again = new URL(req.originalUrl, callback.origin);
       return res.redirect(302, again.href);
     }
-    const start = await ctx.github.start();
+    const start = await ctx.github.start(redirectUri);
     const state: LoginState = {
+      redirectUri,
       state: start.state,
       codeVerifier: start.codeVerifier,
       next: safeNext(req.query.next),
@@ -110,9 +100,9 @@ export function authRoutes(ctx: HubContext): Router {
           'oauth-callback-error',
           `GitHub refused the sign-in: ${error}${description ? ` (${description})` : ''}.`,
           {
-            evidence: [`redirect URI sent: ${github.callbackUrl}`],
+            evidence: [`redirect URI sent: ${github.callbackFor(req.get('host'))}`],
             fix: mismatch
-              ? `Set the "Authorization callback URL" of the GitHub OAuth app to exactly ${github.callbackUrl}`
+              ? `Set the "Authorization callback URL" of the GitHub OAuth app to exactly ${github.callbackFor(req.get('host'))}`
               : 'Try signing in again.',
           },
         ),
@@ -150,7 +140,7 @@ export function authRoutes(ctx: HubContext): Router {
         ),
       );
     }
-    const callback = new URL(github.callbackUrl);
+    const callback = new URL(saved.redirectUri ?? github.callbackUrl);
     callback.search = new URLSearchParams(q as Record<string, string>).toString();
     let identity;
     try {
@@ -179,60 +169,25 @@ export function authRoutes(ctx: HubContext): Router {
     }
     const name = normalizeUsername(identity.login);
     const decision = await decideAllowAtLogin(name, identity, ctx, github);
-    if (!decision.allowed) {
-      ctx.events.record({
-        level: 'warn',
-        kind: 'login-refused',
-        user_name: name,
-        message: `GitHub user "${identity.login}" signed in but was refused: ${decision.rule}.`,
-        details: { provider: 'github', rule: decision.rule },
-      });
-      const admins = ctx.config.auth.adminUsers.join(', ');
-      res
-        .status(403)
-        .type('html')
-        .send(
-          problemPage(403, {
-            title: 'This hub does not let you in',
-            message: `You signed in at GitHub as "${identity.login}", but this hub does not allow that account: ${decision.rule}.`,
-            fix: admins
-              ? `Ask the hub's admin (${admins}) to add "${name}" to the allowed users.`
-              : 'Ask the person who runs this hub to add you.',
-            actions: '<p><a class="button" href="/hub/login">Back to sign-in</a></p>',
-          }),
-        );
-      return;
-    }
-    const user = ctx.store.ensureUser(name, decision.admin || undefined, 'login');
-    const sid = randomId();
-    ctx.store.createSession({
-      id: sid,
-      user_id: user.id,
-      created: now(),
-      expires_at: new Date(Date.now() + SESSION_DAYS * 86400_000).toISOString(),
+    const signIn = {
+      provider: 'github',
+      providerLabel: 'GitHub',
+      subject: identity.id || identity.login,
+      login: identity.login,
+      name,
+      decision,
+    };
+    if (!decision.allowed) return refuse(ctx, res, signIn);
+    completeSignIn(ctx, res, {
+      ...signIn,
+      admin: decision.admin || undefined,
+      authState: {
+        login: identity.login,
+        accessToken: identity.accessToken,
+        grantedScopes: identity.grantedScopes,
+      },
+      next: saved.next,
     });
-    appendSetCookie(
-      res,
-      serializeCookie(SESSION_COOKIE, ctx.signer.sign(sid, SESSION_DAYS * 86400), {
-        path: '/hub/',
-        maxAgeSeconds: SESSION_DAYS * 86400,
-      }),
-    );
-    ctx.events.record({
-      level: 'info',
-      kind: 'login',
-      user_name: name,
-      message: `${name} signed in with GitHub (${decision.rule}).`,
-      details: { provider: 'github' },
-    });
-    res.redirect(302, saved.next);
-  });
-
-  r.get('/hub/logout', (req, res) => {
-    const s = sessionFromCookie(ctx, req);
-    if (s) ctx.store.deleteSession(s.session.id);
-    appendSetCookie(res, serializeCookie(SESSION_COOKIE, '', { path: '/hub/', maxAgeSeconds: 0 }));
-    res.type('html').send(loginPage({ next: '', github: !!ctx.github, message: 'You are signed out.' }));
   });
 
   return r;

@@ -46,6 +46,17 @@ function rows(shape: Record<string, AnyZod>, prefix: string): Row[] {
       const nested = rows((inner as unknown as z.ZodObject).shape as Record<string, AnyZod>, `${key}.`);
       return description ? [{ key, type: 'object', default: '', env: '', description }, ...nested] : nested;
     }
+    // Lists of objects (several OpenID providers) document their fields as `key[].field`.
+    const element =
+      inner._zod.def.type === 'array' ? unwrap(inner._zod.def.element as AnyZod).inner : undefined;
+    if (element?._zod.def.type === 'object') {
+      const nested = rows((element as unknown as z.ZodObject).shape as Record<string, AnyZod>, `${key}[].`);
+      const shownList = defaultValue === undefined ? '' : JSON.stringify(defaultValue);
+      return [
+        { key, type: 'list of object', default: shownList, env: '', description: description ?? '' },
+        ...nested,
+      ];
+    }
     const env = Object.entries(ENV_VARS).find(([, v]) => v.key === key)?.[0] ?? '';
     const shown =
       key === 'dataDir'

@@ -101,6 +101,113 @@ const githubSchema = z
   })
   .strict();
 
+const oidcSchema = z
+  .object({
+    id: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{0,31}$/, {
+        message:
+          'expected a short id of lower-case letters, digits and "-" (it becomes part of the callback URL)',
+      })
+      .describe('Short id of this provider; its callback is /hub/oidc/<id>/callback.'),
+    displayName: z
+      .string()
+      .trim()
+      .min(1)
+      .max(60)
+      .describe('Name on the sign-in button ("Sign in with <displayName>").'),
+    issuer: url('the OpenID issuer').describe(
+      'Issuer URL; discovery reads <issuer>/.well-known/openid-configuration.',
+    ),
+    discoveryUrl: url('the discovery document')
+      .optional()
+      .describe('Discovery document URL when it is not under the issuer (rare).'),
+    clientId: z
+      .string()
+      .regex(/^\S+$/, { message: 'expected the client id without spaces or quotes' })
+      .describe('Client ID registered at the provider.'),
+    clientSecret: z
+      .string()
+      .regex(/^\S+$/, { message: 'expected the client secret without spaces or quotes' })
+      .optional()
+      .describe('Client secret; leave out for a public client (PKCE only).'),
+    callbackUrl: url('the OpenID callback')
+      .optional()
+      .describe(
+        'Redirect URI registered at the provider; default http://localhost:<port>/hub/oidc/<id>/callback.',
+      ),
+    scopes: z
+      .array(
+        z.string().regex(/^[\x21\x23-\x5b\x5d-\x7e]+$/, { message: 'expected a scope name without spaces' }),
+      )
+      .default(['openid', 'profile', 'email'])
+      .describe('Scopes to request ("openid" is always added).'),
+    pkce: z
+      .boolean()
+      .default(true)
+      .describe('Send a PKCE S256 challenge (turn off only for providers that choke on it).'),
+    usernameClaim: z
+      .string()
+      .min(1)
+      .default('preferred_username')
+      .describe(
+        'ID-token or userinfo claim that becomes the hub user name (e.g. preferred_username, email, sub).',
+      ),
+    stripEmailDomain: z
+      .boolean()
+      .default(false)
+      .describe('Drop "@domain" from the user name (alice@example.org → alice).'),
+    groupsClaim: z
+      .string()
+      .min(1)
+      .default('groups')
+      .describe('Claim holding the list of groups (ID token, else userinfo).'),
+    allowedGroups: z
+      .array(z.string().min(1))
+      .default([])
+      .describe('Members of any of these groups may sign in.'),
+    adminGroups: z
+      .array(z.string().min(1))
+      .default([])
+      .describe('Members of any of these groups are admins.'),
+    timeoutSeconds: z
+      .number()
+      .positive()
+      .max(120)
+      .default(15)
+      .describe('Timeout of each call to the provider.'),
+  })
+  .strict();
+
+const localSchema = z
+  .object({
+    enabled: z
+      .boolean()
+      .default(false)
+      .describe('Offer sign-in with a user name and password kept by this hub.'),
+    signup: z
+      .enum(['off', 'approval'])
+      .default('off')
+      .describe('Whether people may ask for an account on the sign-in page; "approval" waits for an admin.'),
+    maxAttempts: z
+      .number()
+      .int()
+      .min(1)
+      .max(1000)
+      .default(5)
+      .describe(
+        'Failed password attempts per account (and per client address ×4) within the window before 429.',
+      ),
+    attemptWindowSeconds: z
+      .number()
+      .int()
+      .min(1)
+      .default(900)
+      .describe('Window over which failed password attempts are counted.'),
+    inviteDays: z.number().positive().max(90).default(7).describe('How long an invite link stays valid.'),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     ip: ipAddress('the listener')
@@ -120,6 +227,26 @@ export const configSchema = z
         allowedUsers: z.array(username).default([]).describe('Logins allowed to sign in.'),
         adminUsers: z.array(username).default([]).describe('Logins that are admins (and allowed).'),
         allowAll: z.boolean().default(false).describe('Allow everyone who can sign in at the provider.'),
+        oidc: z
+          .array(oidcSchema)
+          .default([])
+          .refine((list) => new Set(list.map((p) => p.id)).size === list.length, {
+            message: 'each OpenID provider needs its own id',
+          })
+          .describe(
+            'OpenID Connect providers (Keycloak, GitLab, Google, Authentik, Entra…), one button each.',
+          ),
+        local: localSchema
+          .prefault({})
+          .describe('Accounts with a password kept by this hub, for offline teams.'),
+        refreshIntervalSeconds: z
+          .number()
+          .int()
+          .min(0)
+          .default(900)
+          .describe(
+            "How often a signed-in user's organization, team or group membership is checked again; 0 = only at sign-in.",
+          ),
       })
       .strict()
       .prefault({}),
@@ -242,4 +369,6 @@ export const configSchema = z
 
 export type HubConfig = z.infer<typeof configSchema>;
 export type GithubConfig = z.infer<typeof githubSchema>;
+export type OidcConfig = z.infer<typeof oidcSchema>;
+export type LocalAuthConfig = z.infer<typeof localSchema>;
 export type ConfigInput = z.input<typeof configSchema>;

@@ -113,4 +113,38 @@ export const MIGRATIONS: string[] = [
   `
   ALTER TABLE users ADD COLUMN added_by TEXT NOT NULL DEFAULT 'login';
   `,
+  // 5: sign-in identities and local accounts (issue 7). A hub user is bound to the provider account
+  // that first signed in as it, so "alice" at GitHub and "alice" at another provider never merge by
+  // accident. Sessions remember how they were made, for auth refresh and logout.
+  `
+  CREATE TABLE identities (
+    id INTEGER PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    provider TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    login TEXT NOT NULL,
+    created TEXT NOT NULL,
+    last_login TEXT,
+    UNIQUE (provider, subject)
+  );
+  CREATE TABLE local_accounts (
+    name TEXT PRIMARY KEY,
+    user_id INTEGER UNIQUE REFERENCES users(id) ON DELETE CASCADE,
+    password_hash TEXT NOT NULL,
+    status TEXT NOT NULL,
+    created TEXT NOT NULL,
+    updated TEXT NOT NULL
+  );
+  CREATE TABLE invites (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    token_hash TEXT NOT NULL UNIQUE,
+    created_by TEXT NOT NULL,
+    created TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    used_by TEXT
+  );
+  ALTER TABLE sessions ADD COLUMN provider TEXT;
+  ALTER TABLE sessions ADD COLUMN auth_state TEXT;
+  ALTER TABLE sessions ADD COLUMN checked_at TEXT;
+  `,
 ];

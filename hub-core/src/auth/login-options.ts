@@ -1,0 +1,45 @@
+import type { HubContext } from '../context.js';
+
+export interface LoginOption {
+  /** `github`, `oidc-<id>` or `local`: also the id of the button on the sign-in page (`login-<id>`). */
+  id: string;
+  label: string;
+  kind: 'github' | 'oidc' | 'local';
+  /** Where a browser goes to start (GET); for `local`, where the form posts (username, password). */
+  loginUrl: string;
+}
+
+export interface LoginOptions {
+  providers: LoginOption[];
+  /** Whether the sign-in page offers "ask for an account" (local accounts waiting for approval). */
+  localSignup: boolean;
+  /** Why nobody can sign in, when no provider is configured. */
+  problem?: string;
+}
+
+/** The sign-in choices, for the server-rendered page and GET /hub/login/options (no secrets). */
+export function loginOptions(ctx: HubContext): LoginOptions {
+  const providers: LoginOption[] = [];
+  if (ctx.github)
+    providers.push({ id: 'github', label: 'GitHub', kind: 'github', loginUrl: '/hub/oauth_login' });
+  for (const p of ctx.oidc) {
+    providers.push({
+      id: `oidc-${p.cfg.id}`,
+      label: p.label,
+      kind: 'oidc',
+      loginUrl: `/hub/oidc/${p.cfg.id}/login`,
+    });
+  }
+  const local = ctx.config.auth.local;
+  if (local.enabled)
+    providers.push({ id: 'local', label: 'a TeamHub account', kind: 'local', loginUrl: '/hub/login' });
+  return {
+    providers,
+    localSignup: local.enabled && local.signup === 'approval',
+    ...(providers.length
+      ? {}
+      : {
+          problem: `No sign-in method is configured. ${ctx.githubProblem ?? ''} Or add an OpenID provider under auth.oidc, or turn on auth.local.enabled for password accounts.`,
+        }),
+  };
+}
