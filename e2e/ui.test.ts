@@ -178,7 +178,7 @@ describe('the TeamHub UI in Chromium', () => {
 
     await settings.page.fill('#mem-limit', 'lots');
     await settings.save();
-    expect(await settings.fieldError('spawner.memLimit')).toContain('expected a size');
+    expect(await settings.fieldError('mem-limit')).toContain('expected a size');
     await settings.screenshot('settings');
   });
 

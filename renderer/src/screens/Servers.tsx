@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { api, ApiError, enc, type ServerFailure, type ServerSummary } from '../api';
 import { Problem } from '../components/Problem';
 import { useFormat, useT } from '../i18n';
+import { useApiAction } from '../use-action';
 
 interface ContainerView {
   user: string;
@@ -41,14 +42,8 @@ export function Servers({ live }: { live: ServerSummary[] }) {
     return () => clearInterval(timer);
   }, [load]);
 
-  const act = async (fn: () => Promise<unknown>) => {
-    try {
-      await fn();
-    } catch (err) {
-      setError(err as ApiError);
-    }
-    await load();
-  };
+  const { act, error: actError } = useApiAction(load);
+  const shownError = actError ?? error;
   // Live states win over the last (slower) container poll.
   const stateOf = (r: ContainerView) =>
     live.find((s) => s.user === r.user && s.name === r.server)?.status ?? r.status;
@@ -81,7 +76,9 @@ export function Servers({ live }: { live: ServerSummary[] }) {
       <p className="muted" aria-live="polite">
         {note}
       </p>
-      {error ? <Problem title={t('thatDidNotWork')} message={error.message} fix={error.fix} /> : null}
+      {shownError ? (
+        <Problem title={t('thatDidNotWork')} message={shownError.message} fix={shownError.fix} />
+      ) : null}
       <div className="table-wrap card">
         <table id="servers-table">
           <thead>

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api, ApiError } from '../api';
 import { CopyButton } from '../components/CopyButton';
+import { Field } from '../components/Field';
 import { Problem } from '../components/Problem';
 import { QrCode } from '../components/QrCode';
 import { useFormat, useT } from '../i18n';
@@ -36,15 +37,6 @@ interface Check {
   status: 'ok' | 'warn' | 'fail' | 'skip';
   message: string;
   fix?: string;
-}
-
-function FieldError({ fields, name }: { fields: Record<string, string>; name: string }) {
-  const text = fields[name];
-  return text ? (
-    <span className="field-error" id={`err-${name.replace('.', '-')}`} role="alert">
-      {text}
-    </span>
-  ) : null;
 }
 
 function AccessForm({ s, onSaved }: { s: SettingsView; onSaved: () => void }) {
@@ -98,54 +90,56 @@ function AccessForm({ s, onSaved }: { s: SettingsView; onSaved: () => void }) {
       </label>
       <p className="muted">{t('allowAllHelp')}</p>
       <div className="grid2">
-        <label>
-          {t('allowedUsers')}
-          <textarea
-            id="allowed-users"
-            rows={3}
-            value={allowed}
-            onChange={(e) => setAllowed(e.target.value)}
-          />
-          <FieldError fields={fields} name="access.allowedUsers" />
-        </label>
-        <label>
-          {t('adminUsers')}
-          <textarea id="admin-users" rows={3} value={admins} onChange={(e) => setAdmins(e.target.value)} />
-          <FieldError fields={fields} name="access.adminUsers" />
-        </label>
-        <label>
-          {t('defaultImage')}
-          <input id="image" className="mono" value={image} onChange={(e) => setImage(e.target.value)} />
-          <FieldError fields={fields} name="spawner.image" />
-        </label>
-        <label>
-          {t('moreImages')}
-          <textarea
-            id="allowed-images"
-            className="mono"
-            rows={2}
-            value={more}
-            onChange={(e) => setMore(e.target.value)}
-          />
-          <FieldError fields={fields} name="spawner.allowedImages" />
-        </label>
+        <Field
+          label={t('allowedUsers')}
+          id="allowed-users"
+          rows={3}
+          value={allowed}
+          onChange={setAllowed}
+          error={fields['access.allowedUsers']}
+        />
+        <Field
+          label={t('adminUsers')}
+          id="admin-users"
+          rows={3}
+          value={admins}
+          onChange={setAdmins}
+          error={fields['access.adminUsers']}
+        />
+        <Field
+          label={t('defaultImage')}
+          id="image"
+          mono
+          value={image}
+          onChange={setImage}
+          error={fields['spawner.image']}
+        />
+        <Field
+          label={t('moreImages')}
+          id="allowed-images"
+          mono
+          rows={2}
+          value={more}
+          onChange={setMore}
+          error={fields['spawner.allowedImages']}
+        />
         <div className="row">
-          <label className="grow">
-            {t('memLimit')}
-            <input id="mem-limit" placeholder="2G" value={mem} onChange={(e) => setMem(e.target.value)} />
-            <FieldError fields={fields} name="spawner.memLimit" />
-          </label>
-          <label className="grow">
-            {t('cpuLimit')}
-            <input
-              id="cpu-limit"
-              inputMode="decimal"
-              placeholder="1.5"
-              value={cpu}
-              onChange={(e) => setCpu(e.target.value)}
-            />
-            <FieldError fields={fields} name="spawner.cpuLimit" />
-          </label>
+          <Field
+            label={t('memLimit')}
+            id="mem-limit"
+            placeholder="2G"
+            value={mem}
+            onChange={setMem}
+            error={fields['spawner.memLimit']}
+          />
+          <Field
+            label={t('cpuLimit')}
+            id="cpu-limit"
+            placeholder="1.5"
+            value={cpu}
+            onChange={setCpu}
+            error={fields['spawner.cpuLimit']}
+          />
         </div>
       </div>
       <div className="row">

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { api, ApiError, enc, type ServerSummary, type UserModel } from '../api';
 import { Problem } from '../components/Problem';
 import { useFormat, useT } from '../i18n';
+import { useApiAction } from '../use-action';
 
 const PAGE = 50;
 type Sort = 'name' | '-last_activity' | 'id';
@@ -105,15 +106,8 @@ export function Users({ live }: { live: ServerSummary[] }) {
     return () => clearTimeout(timer);
   }, [load]);
 
-  const act = async (fn: () => Promise<unknown>) => {
-    try {
-      await fn();
-      setError(null);
-    } catch (err) {
-      setError(err as ApiError);
-    }
-    await load();
-  };
+  const { act, error: actError } = useApiAction(load);
+  const shownError = actError ?? error;
   const statusOf = (u: UserModel) =>
     live.find((s) => s.user === u.name && s.name === '')?.status ?? 'stopped';
   const total = page?._pagination.total ?? 0;
@@ -145,7 +139,9 @@ export function Users({ live }: { live: ServerSummary[] }) {
             </select>
           </label>
         </div>
-        {error ? <Problem title={t('thatDidNotWork')} message={error.message} fix={error.fix} /> : null}
+        {shownError ? (
+          <Problem title={t('thatDidNotWork')} message={shownError.message} fix={shownError.fix} />
+        ) : null}
         <div className="table-wrap">
           <table id="users-table">
             <thead>
