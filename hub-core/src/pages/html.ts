@@ -8,19 +8,25 @@ export function h(value: unknown): string {
     .replace(/'/g, '&#39;');
 }
 
+// The same look as the React app (renderer/src/styles.css): these pages work before sign-in and without JavaScript.
 const STYLE = `
-body{font-family:system-ui,-apple-system,Segoe UI,sans-serif;margin:0;background:#f6f7f9;color:#1d2330}
-header{background:#1d2330;color:#fff;padding:.7em 1.5em;display:flex;justify-content:space-between;align-items:center}
-header a{color:#fff}
+body{font-family:system-ui,-apple-system,'Segoe UI','PingFang SC','Microsoft YaHei',sans-serif;margin:0;background:#f6f7f9;color:#1d2330;line-height:1.45}
+header{background:#fff;border-bottom:1px solid #dde1e7;padding:.6em 1.5em;display:flex;justify-content:space-between;align-items:center}
+header img{display:block}
+a{color:#1a56b0}
+:focus-visible{outline:3px solid #1a66d6;outline-offset:2px}
 main{max-width:46em;margin:2em auto;padding:0 1em}
-.card{background:#fff;border:1px solid #dde1e7;border-radius:8px;padding:1.2em 1.5em;margin-bottom:1em}
-button,.button{font:inherit;padding:.55em 1.1em;border-radius:6px;border:1px solid #1d2330;background:#1d2330;color:#fff;cursor:pointer;text-decoration:none;display:inline-block}
-button.secondary{background:#fff;color:#1d2330}
-.problem{border-color:#c0392b;background:#fdf1f0}
-.problem h2{color:#a02a1e;margin-top:0}
-pre{background:#1d2330;color:#e8e8e8;padding:.8em;border-radius:6px;overflow:auto;font-size:.85em;max-height:24em}
+.card{background:#fff;border:1px solid #dde1e7;border-radius:10px;padding:1.1em 1.4em;margin-bottom:1em}
+h1{font-size:1.5em;margin:.2em 0 .7em}
+button,.button{font:inherit;padding:.5em 1.1em;border-radius:6px;border:1px solid #1d2330;background:#1d2330;color:#fff;cursor:pointer;text-decoration:none;display:inline-block}
+button.secondary,.button.secondary{background:#fff;color:#1d2330}
+input,select,textarea{font:inherit;padding:.45em .6em;border:1px solid #b9c0cb;border-radius:6px}
+label{display:flex;flex-direction:column;gap:.25em;font-weight:500;margin-bottom:.7em}
+.problem{border-color:#e0a59e;background:#fdf1f0}
+.problem h2{color:#8f2417;margin-top:0;font-size:1.15em}
+pre{background:#1d2330;color:#e8e8e8;padding:.8em;border-radius:6px;overflow:auto;font-size:.85em;max-height:24em;white-space:pre-wrap}
 progress{width:100%;height:1.2em}
-.muted{color:#5b6475}
+.muted{color:#4f5768}
 code{background:#eef0f3;padding:.1em .3em;border-radius:3px}
 `;
 
@@ -33,7 +39,7 @@ export function layout(title: string, body: string, o: LayoutOptions = {}): stri
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${h(title)} · TeamHub</title><style>${STYLE}</style></head>
-<body><header><a href="/hub/home" style="text-decoration:none;font-weight:600">TeamHub</a>${who}</header>
+<body><header><a href="/hub/home" aria-label="TeamHub home"><img src="/hub/logo" alt="" width="120" height="27"></a>${who}</header>
 <main>${body}</main></body></html>`;
 }
 
