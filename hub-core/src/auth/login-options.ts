@@ -1,10 +1,10 @@
 import type { HubContext } from '../context.js';
 
 export interface LoginOption {
-  /** `github`, `oidc-<id>` or `local`: also the id of the button on the sign-in page (`login-<id>`). */
+  /** `github`, `github-device`, `oidc-<id>` or `local`: also the id of the button on the sign-in page (`login-<id>`). */
   id: string;
   label: string;
-  kind: 'github' | 'oidc' | 'local';
+  kind: 'github' | 'github-device' | 'oidc' | 'local';
   /** Where a browser goes to start (GET); for `local`, where the form posts (username, password). */
   loginUrl: string;
 }
@@ -22,6 +22,15 @@ export function loginOptions(ctx: HubContext): LoginOptions {
   const providers: LoginOption[] = [];
   if (ctx.github)
     providers.push({ id: 'github', label: 'GitHub', kind: 'github', loginUrl: '/hub/oauth_login' });
+  if (ctx.github && ctx.config.auth.github?.deviceFlow) {
+    // No callback URL involved: the choice for teammates on the LAN.
+    providers.push({
+      id: 'github-device',
+      label: 'GitHub using a code',
+      kind: 'github-device',
+      loginUrl: '/hub/device_login',
+    });
+  }
   for (const p of ctx.oidc) {
     providers.push({
       id: `oidc-${p.cfg.id}`,
