@@ -27,7 +27,15 @@ export interface SignIn {
 }
 
 function adminsHint(ctx: HubContext, name: string): string {
-  const admins = ctx.config.auth.adminUsers.join(', ');
+  // The configured admins first, then admins made on the hub (a first-run owner, say), a few at most.
+  const names = [
+    ...ctx.config.auth.adminUsers.map((a) => a.toLowerCase()),
+    ...ctx.store
+      .listUsers()
+      .filter((u) => u.admin)
+      .map((u) => u.name),
+  ];
+  const admins = [...new Set(names)].slice(0, 5).join(', ');
   return admins
     ? `Ask the hub's admin (${admins}) to add "${name}" to the allowed users.`
     : 'Ask the person who runs this hub to add you.';
