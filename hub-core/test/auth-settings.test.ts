@@ -93,3 +93,20 @@ describe('auth settings for the settings screen', () => {
     for (const h of teammateHosts('0.0.0.0', 8000)) expect(h).toMatch(/^\d+\.\d+\.\d+\.\d+:8000$/);
   });
 });
+
+describe('/hub/api/info authenticator', () => {
+  it('names the sign-in methods in use', async () => {
+    const info = async (auth: Record<string, unknown>) => {
+      const th = await hub(auth);
+      const res = await fetch(`${th.base}/hub/api/info`, {
+        headers: { authorization: `token ${ADMIN_TOKEN}` },
+      });
+      return ((await res.json()) as { authenticator: { class: string } }).authenticator.class;
+    };
+    expect(await info({})).toBe('teamhub.NoLogin');
+    expect(await info({ local: { enabled: true } })).toBe('teamhub.LocalLogin');
+    expect(await info({ local: { enabled: true }, github: { clientId: 'Ov23li', clientSecret: 'x' } })).toBe(
+      'teamhub.MultiLogin',
+    );
+  });
+});

@@ -52,3 +52,13 @@ export function loginOptions(ctx: HubContext): LoginOptions {
         }),
   };
 }
+
+/** The authenticator name /hub/api/info reports (JupyterHub reports its Authenticator class there). */
+export function authenticatorClass(ctx: HubContext): string {
+  const kinds = [
+    ...new Set(loginOptions(ctx).providers.map((p) => (p.kind === 'github-device' ? 'github' : p.kind))),
+  ];
+  const names: Record<string, string> = { github: 'GitHubLogin', oidc: 'OidcLogin', local: 'LocalLogin' };
+  if (kinds.length === 0) return 'teamhub.NoLogin';
+  return `teamhub.${kinds.length === 1 ? names[kinds[0] as string] : 'MultiLogin'}`;
+}
