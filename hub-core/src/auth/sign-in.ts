@@ -6,7 +6,7 @@ import { problemPage } from '../pages/pages.js';
 import { now } from '../store/store.js';
 import { randomId } from '../tokens.js';
 import type { AllowDecision } from './allow.js';
-import { AuthStore, type SessionAuthState } from './auth-store.js';
+import { AuthStore, authStateKey, type SessionAuthState } from './auth-store.js';
 
 export interface SignIn {
   /** `github`, `oidc:<id>` or `local`. */
@@ -73,7 +73,7 @@ export function refuse(
  * "alice" at GitHub never inherits the files of "alice" at a company OpenID provider.
  */
 export function completeSignIn(ctx: HubContext, res: Response, s: SignIn): void {
-  const auth = new AuthStore(ctx.store.db);
+  const auth = new AuthStore(ctx.store.db, authStateKey(ctx.signer));
   const existing = ctx.store.getUser(s.name);
   if (existing) {
     const other = auth
