@@ -22,6 +22,7 @@ beforeAll(async () => {
   lan = `http://127.0.0.2:${port}`;
   const gh = { clientId: 'Ov23liTeammate', clientSecret: 'teammate-secret' };
   github = await new GithubProvider({ ...gh, callbackUrl: `${lan}/hub/oauth_callback` }).start();
+  github.deviceInterval = 1;
   oidc = await new OidcTestProvider({
     clientId: 'teamhub-lan',
     clientSecret: 'lan-oidc-secret',
@@ -32,7 +33,7 @@ beforeAll(async () => {
     port,
     auth: {
       allowedUsers: ['kim', 'lee'],
-      github: { ...gh, url: github.url, apiUrl: github.apiUrl },
+      github: { ...gh, url: github.url, apiUrl: github.apiUrl, deviceFlow: true },
       oidc: [
         {
           id: 'lan',
@@ -79,5 +80,25 @@ describe('a teammate at the hub’s second address', () => {
     await page.waitForURL(`${lan}/hub/home`);
     expect(await page.textContent('#who-name')).toBe('lee');
     await page.close();
+  });
+
+  it('signs in with a GitHub code (device flow): the page waits and moves on by itself', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${lan}/hub/login`);
+    expect(await page.textContent('#login-github-device')).toBe('Sign in with GitHub using a code');
+    await page.click('#login-github-device');
+    const code = (await page.textContent('#device-code')) ?? '';
+    const verify = (await page.getAttribute('#device-verify', 'href')) ?? '';
+    // The teammate enters the code at GitHub, here in another tab.
+    const gh = await context.newPage();
+    await gh.goto(verify);
+    await gh.fill('#user-code', code);
+    await gh.fill('#login', 'kim');
+    await gh.click('#device-authorize');
+    await gh.waitForSelector('#device-done');
+    await page.waitForURL(`${lan}/hub/home`, { timeout: 20_000 });
+    expect(await page.textContent('header')).toContain('kim');
+    await context.close();
   });
 });

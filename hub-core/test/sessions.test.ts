@@ -111,6 +111,15 @@ describe('sessions', () => {
     };
     const frank = await signIn('frank');
     const gwen = await signIn('gwen');
+    // The GitHub tokens kept for these checks are sealed in the database file, never plain.
+    const raw = th.hub.context.store.db.prepare('SELECT auth_state FROM sessions').all() as {
+      auth_state: string;
+    }[];
+    expect(raw).toHaveLength(2);
+    for (const r of raw) {
+      expect(r.auth_state).toMatch(/^v1:/);
+      expect(r.auth_state).not.toContain('gho_');
+    }
     orgs['acme-lab'].privateMembers = ['gwen'];
     const page = await signedOut(frank);
     expect(page).toContain(

@@ -1,3 +1,4 @@
+import { authenticatorClass } from '../auth/login-options.js';
 import { Router } from 'express';
 import { runDiagnostics } from '../diagnostics.js';
 import type { HubContext } from '../context.js';
@@ -31,7 +32,7 @@ export function hubRoutes(ctx: HubContext): Router {
       teamhub: { version: PACKAGE_VERSION, node: process.version },
       spawner: { class: 'teamhub.DockerSpawner', version: PACKAGE_VERSION },
       authenticator: {
-        class: ctx.github ? 'teamhub.GitHubLogin' : 'teamhub.NoLogin',
+        class: authenticatorClass(ctx),
         version: PACKAGE_VERSION,
       },
     });

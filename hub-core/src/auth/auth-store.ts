@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import type { Db } from '../store/database.js';
 import { now } from '../store/store.js';
 
@@ -54,7 +55,39 @@ export interface SessionAuthRow {
 
 /** The sign-in tables of migration 5: identities, local accounts, invites, and session auth state. */
 export class AuthStore {
-  constructor(readonly db: Db) {}
+  /**
+   * `sealKey` (32 bytes) encrypts session auth state (provider access and refresh tokens) with
+   * AES-256-GCM before it reaches the database file; without it state is neither written nor read.
+   */
+  constructor(
+    readonly db: Db,
+    private readonly sealKey?: Buffer,
+  ) {}
+
+  private seal(state: SessionAuthState): string | null {
+    if (!this.sealKey) return null;
+    const iv = crypto.randomBytes(12);
+    const cipher = crypto.createCipheriv('aes-256-gcm', this.sealKey, iv);
+    const body = Buffer.concat([cipher.update(JSON.stringify(state), 'utf8'), cipher.final()]);
+    return `v1:${iv.toString('base64url')}.${cipher.getAuthTag().toString('base64url')}.${body.toString('base64url')}`;
+  }
+
+  private open(sealed: string | null): SessionAuthState | null {
+    if (!sealed || !this.sealKey || !sealed.startsWith('v1:')) return null;
+    try {
+      const [iv, tag, body] = sealed
+        .slice(3)
+        .split('.')
+        .map((p) => Buffer.from(p, 'base64url'));
+      const decipher = crypto.createDecipheriv('aes-256-gcm', this.sealKey, iv as Buffer);
+      decipher.setAuthTag(tag as Buffer);
+      const text = Buffer.concat([decipher.update(body as Buffer), decipher.final()]).toString('utf8');
+      return JSON.parse(text) as SessionAuthState;
+    } catch {
+      // Sealed under another secret (the secrets file was replaced): nothing usable.
+      return null;
+    }
+  }
 
   identityOf(provider: string, subject: string): IdentityRow | undefined {
     return this.db
@@ -129,20 +162,20 @@ export class AuthStore {
   setSessionAuth(sessionId: string, provider: string, state: SessionAuthState): void {
     this.db
       .prepare('UPDATE sessions SET provider = ?, auth_state = ?, checked_at = ? WHERE id = ?')
-      .run(provider, JSON.stringify(state), now(), sessionId);
+      .run(provider, this.seal(state), now(), sessionId);
   }
   sessionAuth(sessionId: string): SessionAuthRow | undefined {
     const r = this.db
       .prepare('SELECT id, user_id, provider, auth_state, checked_at FROM sessions WHERE id = ?')
       .get(sessionId) as (Omit<SessionAuthRow, 'auth_state'> & { auth_state: string | null }) | undefined;
     if (!r) return undefined;
-    return { ...r, auth_state: r.auth_state ? (JSON.parse(r.auth_state) as SessionAuthState) : null };
+    return { ...r, auth_state: this.open(r.auth_state) };
   }
   markChecked(sessionId: string, state?: SessionAuthState): void {
     if (state)
       this.db
         .prepare('UPDATE sessions SET checked_at = ?, auth_state = ? WHERE id = ?')
-        .run(now(), JSON.stringify(state), sessionId);
+        .run(now(), this.seal(state), sessionId);
     else this.db.prepare('UPDATE sessions SET checked_at = ? WHERE id = ?').run(now(), sessionId);
   }
   sessionIdsOfUser(userId: number): string[] {
@@ -150,4 +183,9 @@ export class AuthStore {
       (r) => r.id,
     );
   }
+}
+
+/** The key that seals session auth state, derived from the hub's cookie secret. */
+export function authStateKey(signer: { tag(data: string): string }): Buffer {
+  return Buffer.from(signer.tag('session-auth-state-key'), 'base64url');
 }

@@ -165,7 +165,8 @@ export class GithubLogin {
     );
   }
 
-  private async identify(accessToken: string): Promise<ProviderIdentity> {
+  /** Asks GitHub's API who holds this token. */
+  async identify(accessToken: string): Promise<ProviderIdentity> {
     const url = `${trimSlash(this.cfg.apiUrl)}/user`;
     let res: Response;
     try {

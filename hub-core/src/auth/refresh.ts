@@ -1,7 +1,7 @@
 import type { HubContext } from '../context.js';
 import { describeError } from '../errors.js';
 import { decideAllow } from './allow.js';
-import { AuthStore, type SessionAuthRow } from './auth-store.js';
+import { AuthStore, authStateKey, type SessionAuthRow } from './auth-store.js';
 import { decideOidcAllow } from './oidc-routes.js';
 import { rememberEnded } from './session-routes.js';
 
@@ -18,7 +18,7 @@ type Verdict =
 export async function refreshSessions(ctx: HubContext): Promise<number> {
   const interval = ctx.config.auth.refreshIntervalSeconds;
   if (interval <= 0) return 0;
-  const auth = new AuthStore(ctx.store.db);
+  const auth = new AuthStore(ctx.store.db, authStateKey(ctx.signer));
   const before = new Date(Date.now() - interval * 1000).toISOString();
   const due = ctx.store.db
     .prepare(

@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { type Response, Router } from 'express';
 import type { HubContext } from '../context.js';
 import { HubError, describeError, isHubError } from '../errors.js';
 import { STATE_COOKIE } from '../http/auth-context.js';
@@ -152,45 +152,60 @@ export function authRoutes(ctx: HubContext): Router {
           : new HubError(502, 'oauth-failed', `GitHub sign-in failed: ${describeError(err)}.`),
       );
     }
-    const badLogin = GITHUB_LOGIN.test(identity.login)
-      ? usernameProblem(normalizeUsername(identity.login))
-      : 'it is not a GitHub login (letters, digits, "-", "_" and ".", starting with a letter or digit)';
-    if (badLogin) {
-      throw failLogin(
-        new HubError(
-          403,
-          'oauth-bad-login',
-          `GitHub answered with the login ${JSON.stringify(identity.login)}, which this hub cannot use: ${badLogin}.`,
-          {
-            fix: 'Check auth.github.url and auth.github.apiUrl: they must point at GitHub (or GitHub Enterprise).',
-          },
-        ),
-      );
-    }
-    const name = normalizeUsername(identity.login);
-    const decision = await decideAllowAtLogin(name, identity, ctx, github);
-    const signIn = {
-      provider: 'github',
-      providerLabel: 'GitHub',
-      subject: identity.id || identity.login,
-      login: identity.login,
-      name,
-      decision,
-    };
-    if (!decision.allowed) return refuse(ctx, res, signIn);
-    completeSignIn(ctx, res, {
-      ...signIn,
-      admin: decision.admin || undefined,
-      authState: {
-        login: identity.login,
-        accessToken: identity.accessToken,
-        grantedScopes: identity.grantedScopes,
-      },
-      next: saved.next,
-    });
+    await finishGithubSignIn(ctx, res, github, identity, saved.next, failLogin);
   });
 
   return r;
+}
+
+/**
+ * After GitHub said who someone is (web or device flow): checks the login, applies the allow rules,
+ * then starts the session or shows the 403 page.
+ */
+export async function finishGithubSignIn(
+  ctx: HubContext,
+  res: Response,
+  github: GithubLogin,
+  identity: ProviderIdentity,
+  next: string,
+  failLogin: (err: HubError) => HubError,
+): Promise<void> {
+  const badLogin = GITHUB_LOGIN.test(identity.login)
+    ? usernameProblem(normalizeUsername(identity.login))
+    : 'it is not a GitHub login (letters, digits, "-", "_" and ".", starting with a letter or digit)';
+  if (badLogin) {
+    throw failLogin(
+      new HubError(
+        403,
+        'oauth-bad-login',
+        `GitHub answered with the login ${JSON.stringify(identity.login)}, which this hub cannot use: ${badLogin}.`,
+        {
+          fix: 'Check auth.github.url and auth.github.apiUrl: they must point at GitHub (or GitHub Enterprise).',
+        },
+      ),
+    );
+  }
+  const name = normalizeUsername(identity.login);
+  const decision = await decideAllowAtLogin(name, identity, ctx, github);
+  const signIn = {
+    provider: 'github',
+    providerLabel: 'GitHub',
+    subject: identity.id || identity.login,
+    login: identity.login,
+    name,
+    decision,
+  };
+  if (!decision.allowed) return refuse(ctx, res, signIn);
+  completeSignIn(ctx, res, {
+    ...signIn,
+    admin: decision.admin || undefined,
+    authState: {
+      login: identity.login,
+      accessToken: identity.accessToken,
+      grantedScopes: identity.grantedScopes,
+    },
+    next,
+  });
 }
 
 /**

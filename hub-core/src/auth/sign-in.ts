@@ -6,7 +6,7 @@ import { problemPage } from '../pages/pages.js';
 import { now } from '../store/store.js';
 import { randomId } from '../tokens.js';
 import type { AllowDecision } from './allow.js';
-import { AuthStore, type SessionAuthState } from './auth-store.js';
+import { AuthStore, authStateKey, type SessionAuthState } from './auth-store.js';
 
 export interface SignIn {
   /** `github`, `oidc:<id>` or `local`. */
@@ -27,7 +27,15 @@ export interface SignIn {
 }
 
 function adminsHint(ctx: HubContext, name: string): string {
-  const admins = ctx.config.auth.adminUsers.join(', ');
+  // The configured admins first, then admins made on the hub (a first-run owner, say), a few at most.
+  const names = [
+    ...ctx.config.auth.adminUsers.map((a) => a.toLowerCase()),
+    ...ctx.store
+      .listUsers()
+      .filter((u) => u.admin)
+      .map((u) => u.name),
+  ];
+  const admins = [...new Set(names)].slice(0, 5).join(', ');
   return admins
     ? `Ask the hub's admin (${admins}) to add "${name}" to the allowed users.`
     : 'Ask the person who runs this hub to add you.';
@@ -65,7 +73,7 @@ export function refuse(
  * "alice" at GitHub never inherits the files of "alice" at a company OpenID provider.
  */
 export function completeSignIn(ctx: HubContext, res: Response, s: SignIn): void {
-  const auth = new AuthStore(ctx.store.db);
+  const auth = new AuthStore(ctx.store.db, authStateKey(ctx.signer));
   const existing = ctx.store.getUser(s.name);
   if (existing) {
     const other = auth

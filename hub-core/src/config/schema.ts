@@ -97,6 +97,12 @@ const githubSchema = z
       .describe(
         'Members of these GitHub organizations ("org") or teams ("org:team") may sign in; read:org is then requested.',
       ),
+    deviceFlow: z
+      .boolean()
+      .default(false)
+      .describe(
+        'Offer "Sign in with GitHub using a code" (device flow: no callback URL needed, for teammates on the LAN); enable Device Flow in the OAuth app too.',
+      ),
     timeoutSeconds: z.number().positive().max(120).default(15).describe('Timeout of each call to GitHub.'),
   })
   .strict();

@@ -5,6 +5,8 @@ import { serverRoutes } from '../api/servers.js';
 import { tokenRoutes } from '../api/tokens.js';
 import { userRoutes } from '../api/users.js';
 import { oauthProviderRoutes } from '../api/oauth-provider.js';
+import { deviceRoutes } from '../auth/device-routes.js';
+import { authSettingsRoutes } from '../auth/settings-routes.js';
 import { localRoutes } from '../auth/local-routes.js';
 import { oidcRoutes } from '../auth/oidc-routes.js';
 import { authRoutes } from '../auth/routes.js';
@@ -64,6 +66,8 @@ export function createHubApp(ctx: HubContext): express.Express {
   app.use(authRoutes(ctx));
   app.use(sessionRoutes(ctx));
   app.use(oidcRoutes(ctx));
+  app.use(deviceRoutes(ctx));
+  app.use(authSettingsRoutes(ctx));
   app.use(localRoutes(ctx));
   app.use(uiRoutes(ctx));
   app.use(shellRoutes(ctx));

@@ -74,3 +74,35 @@ export function formPage(o: {
 </form></div>`,
   );
 }
+
+/** GitHub device flow: the code to type at GitHub, and a page that waits for it (polling the hub). */
+export function devicePage(o: {
+  userCode: string;
+  verificationUri: string;
+  intervalSeconds: number;
+  minutesLeft: number;
+}): string {
+  return layout(
+    'Sign in with a GitHub code',
+    `<div class="card"><h1>Sign in with GitHub using a code</h1>
+<p>1. Open <a id="device-verify" href="${h(o.verificationUri)}" target="_blank" rel="noopener noreferrer">${h(o.verificationUri)}</a> (on any device).</p>
+<p>2. Enter this code there: <strong id="device-code" style="font-size:1.6em;letter-spacing:.1em">${h(o.userCode)}</strong></p>
+<p class="muted" id="device-status">Waiting for GitHub… This page moves on by itself once you have authorized TeamHub (the code is valid for about ${o.minutesLeft} minutes).</p>
+<p><a href="/hub/device_login?new=1">Get a new code</a> · <a href="/hub/login">Other ways to sign in</a></p>
+</div>
+<script>
+let wait = ${JSON.stringify(o.intervalSeconds)};
+async function check() {
+  try {
+    const r = await fetch('/hub/device_login/check', { cache: 'no-store' });
+    const s = await r.json();
+    if (s.state === 'pending') { wait = s.interval || wait; setTimeout(check, wait * 1000); return; }
+    window.location.href = '/hub/device_login/finish';
+  } catch (e) {
+    document.getElementById('device-status').textContent = 'Lost contact with the hub; reload to try again.';
+  }
+}
+setTimeout(check, wait * 1000);
+</script>`,
+  );
+}

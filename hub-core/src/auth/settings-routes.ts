@@ -1,0 +1,90 @@
+import os from 'node:os';
+import { Router } from 'express';
+import { caller, needScope } from '../api/common.js';
+import type { HubContext } from '../context.js';
+import { describeError } from '../errors.js';
+import { AuthStore } from './auth-store.js';
+
+/** The addresses teammates can use: the listener's own, or every LAN address when it listens on all. */
+export function teammateHosts(ip: string, port: number): string[] {
+  const hostPort = (a: string) => `${a.includes(':') ? `[${a}]` : a}:${port}`;
+  if (ip === '127.0.0.1' || ip === '::1') return [];
+  if (ip !== '0.0.0.0' && ip !== '::') return [hostPort(ip)];
+  return Object.values(os.networkInterfaces())
+    .flat()
+    .filter((i): i is os.NetworkInterfaceInfo => !!i && !i.internal && i.family === 'IPv4')
+    .map((i) => hostPort(i.address));
+}
+
+/**
+ * GET /hub/api/auth/settings (admins): what each provider needs registered (callback URLs, scopes),
+ * whether each OpenID provider's discovery answers, and the warning when only admins can sign in
+ * (field case F05). For the settings screen; no secrets.
+ */
+export function authSettingsRoutes(ctx: HubContext): Router {
+  const r = Router();
+  r.get('/hub/api/auth/settings', async (req, res) => {
+    needScope(caller(ctx, req, res), ['admin:users']);
+    const auth = ctx.config.auth;
+    const lan = teammateHosts(ctx.config.ip, ctx.config.port);
+    const urls = (configured: string | undefined, fallback: string, path: string) =>
+      configured ? [configured] : [fallback, ...lan.map((h) => `http://${h}${path}`)];
+    const providers: Record<string, unknown>[] = [];
+    if (auth.github && ctx.github) {
+      const orgs = auth.github.allowedOrganizations;
+      providers.push({
+        id: 'github',
+        kind: 'github',
+        label: 'GitHub',
+        callbackUrls: urls(auth.github.callbackUrl, ctx.github.callbackUrl, '/hub/oauth_callback'),
+        scopes: [...new Set([...auth.github.scopes, ...(orgs.length ? ['read:org'] : [])])],
+        deviceFlow: auth.github.deviceFlow,
+        allowedOrganizations: orgs,
+      });
+    }
+    for (const p of ctx.oidc) {
+      const check = await p.configuration().then(
+        () => ({ ok: true }),
+        (err: unknown) => ({ ok: false, message: describeError(err) }),
+      );
+      providers.push({
+        id: `oidc-${p.cfg.id}`,
+        kind: 'oidc',
+        label: p.label,
+        issuer: p.cfg.issuer,
+        callbackUrls: urls(p.cfg.callbackUrl, p.callbackUrl, `/hub/oidc/${p.cfg.id}/callback`),
+        scopes: [...new Set(['openid', ...p.cfg.scopes])],
+        usernameClaim: p.cfg.usernameClaim,
+        groupsClaim: p.cfg.groupsClaim,
+        allowedGroups: p.cfg.allowedGroups,
+        adminGroups: p.cfg.adminGroups,
+        discovery: check,
+      });
+    }
+    if (auth.local.enabled) {
+      providers.push({
+        id: 'local',
+        kind: 'local',
+        label: 'a TeamHub account',
+        signup: auth.local.signup,
+        pendingSignups: new AuthStore(ctx.store.db).pendingAccounts().length,
+      });
+    }
+    const someoneElse =
+      auth.allowAll ||
+      auth.allowedUsers.length > 0 ||
+      auth.local.enabled ||
+      (auth.github?.allowedOrganizations.length ?? 0) > 0 ||
+      auth.oidc.some((p) => p.allowedGroups.length > 0 || p.adminGroups.length > 0) ||
+      ctx.store.listUsers().some((u) => !u.admin && u.added_by === 'admin');
+    res.json({
+      providers,
+      allowAll: auth.allowAll,
+      teammateAddresses: lan.map((h) => `http://${h}/hub/`),
+      warnings: someoneElse
+        ? []
+        : ['Only admins can log in: add users/orgs or enable allow-all (auth.allowedUsers, auth.allowAll).'],
+    });
+  });
+  return r;
+}
