@@ -98,7 +98,7 @@ describe('a teammate at the hub’s second address', () => {
     await gh.click('#device-authorize');
     await gh.waitForSelector('#device-done');
     await page.waitForURL(`${lan}/hub/home`, { timeout: 20_000 });
-    expect(await page.textContent('header')).toContain('kim');
+    expect(await page.textContent('#who-name')).toBe('kim');
     await context.close();
   });
 });
