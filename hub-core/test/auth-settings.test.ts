@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { teammateHosts } from '../src/auth/settings-routes.js';
 import { type TestHub, freePort, startTestHub } from '../../e2e/fixtures/test-hub.js';
 import { OidcTestProvider } from '../../e2e/fixtures/oidc-provider.js';
 
@@ -85,12 +84,6 @@ describe('auth settings for the settings screen', () => {
     const th = await hub({ allowAll: true });
     const res = await fetch(`${th.base}/hub/api/auth/settings`);
     expect(res.status).toBe(401);
-  });
-
-  it('teammate addresses: none on loopback, the listener address, or every LAN address', () => {
-    expect(teammateHosts('127.0.0.1', 8000)).toEqual([]);
-    expect(teammateHosts('192.168.1.20', 8000)).toEqual(['192.168.1.20:8000']);
-    for (const h of teammateHosts('0.0.0.0', 8000)) expect(h).toMatch(/^\d+\.\d+\.\d+\.\d+:8000$/);
   });
 });
 

@@ -41,6 +41,9 @@ async function stillOpen(reader: ReadableStreamDefaultReader<Uint8Array>, ms = 3
 describe('LAN sharing', () => {
   it('turns on for this machine’s addresses only, and teammates reach the hub there', async () => {
     th = await startTestHub(settings);
+    // Only the admin exists and no rule admits anyone else: admins are told on every screen.
+    const me = await fetch(`${th.base}/hub/ui/api/me`, { headers: { authorization: `token ${T}` } });
+    expect(await me.json()).toMatchObject({ onlyAdminsCanSignIn: true });
     const bad = await put(['10.254.254.254']);
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { message: string }).message).toBe(
@@ -57,6 +60,11 @@ describe('LAN sharing', () => {
     });
     const there = await fetch(`http://127.0.0.2:${th.port}/hub/api`);
     expect(there.status).toBe(200);
+    // The sign-in settings then list the shared address for teammates (and its callback URLs).
+    const auth = await fetch(`${th.base}/hub/api/auth/settings`, {
+      headers: { authorization: `token ${T}` },
+    });
+    expect(await auth.json()).toMatchObject({ teammateAddresses: [`http://127.0.0.2:${th.port}/hub/`] });
   });
 
   it('turning it off closes the LAN listener and its connections, not the loopback ones', async () => {

@@ -1,19 +1,21 @@
-import os from 'node:os';
 import { Router } from 'express';
 import { caller, needScope } from '../api/common.js';
 import type { HubContext } from '../context.js';
 import { describeError } from '../errors.js';
 import { AuthStore } from './auth-store.js';
+import { lanUrls } from '../ui/settings.js';
 
-/** The addresses teammates can use: the listener's own, or every LAN address when it listens on all. */
-export function teammateHosts(ip: string, port: number): string[] {
-  const hostPort = (a: string) => `${a.includes(':') ? `[${a}]` : a}:${port}`;
-  if (ip === '127.0.0.1' || ip === '::1') return [];
-  if (ip !== '0.0.0.0' && ip !== '::') return [hostPort(ip)];
-  return Object.values(os.networkInterfaces())
-    .flat()
-    .filter((i): i is os.NetworkInterfaceInfo => !!i && !i.internal && i.family === 'IPv4')
-    .map((i) => hostPort(i.address));
+/** Field case F05: true when no rule, provider setting or added user lets anyone but admins in. */
+export function onlyAdminsCanSignIn(ctx: HubContext): boolean {
+  const auth = ctx.config.auth;
+  const someoneElse =
+    auth.allowAll ||
+    auth.allowedUsers.length > 0 ||
+    auth.local.enabled ||
+    (auth.github?.allowedOrganizations.length ?? 0) > 0 ||
+    auth.oidc.some((p) => p.allowedGroups.length > 0 || p.adminGroups.length > 0) ||
+    ctx.store.listUsers().some((u) => !u.admin && u.added_by === 'admin');
+  return !someoneElse;
 }
 
 /**
@@ -26,7 +28,11 @@ export function authSettingsRoutes(ctx: HubContext): Router {
   r.get('/hub/api/auth/settings', async (req, res) => {
     needScope(caller(ctx, req, res), ['admin:users']);
     const auth = ctx.config.auth;
-    const lan = teammateHosts(ctx.config.ip, ctx.config.port);
+    // Teammates' addresses: the LAN sharing listeners, or every LAN address when bound to all.
+    const shared = ctx.lan.state();
+    const lan = lanUrls(ctx.config.ip, shared.port ?? ctx.config.port, shared.addresses).map(
+      (u) => new URL(u).host,
+    );
     const urls = (configured: string | undefined, fallback: string, path: string) =>
       configured ? [configured] : [fallback, ...lan.map((h) => `http://${h}${path}`)];
     const providers: Record<string, unknown>[] = [];
@@ -70,18 +76,11 @@ export function authSettingsRoutes(ctx: HubContext): Router {
         pendingSignups: new AuthStore(ctx.store.db).pendingAccounts().length,
       });
     }
-    const someoneElse =
-      auth.allowAll ||
-      auth.allowedUsers.length > 0 ||
-      auth.local.enabled ||
-      (auth.github?.allowedOrganizations.length ?? 0) > 0 ||
-      auth.oidc.some((p) => p.allowedGroups.length > 0 || p.adminGroups.length > 0) ||
-      ctx.store.listUsers().some((u) => !u.admin && u.added_by === 'admin');
     res.json({
       providers,
       allowAll: auth.allowAll,
       teammateAddresses: lan.map((h) => `http://${h}/hub/`),
-      warnings: someoneElse
+      warnings: !onlyAdminsCanSignIn(ctx)
         ? []
         : ['Only admins can log in: add users/orgs or enable allow-all (auth.allowedUsers, auth.allowAll).'],
     });

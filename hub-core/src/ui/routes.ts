@@ -4,6 +4,7 @@ import { tokenModel } from '../api/models.js';
 import type { HubContext } from '../context.js';
 import { HubError } from '../errors.js';
 import { type Auth, tokenScopes, xsrfToken } from '../http/auth-context.js';
+import { onlyAdminsCanSignIn } from '../auth/settings-routes.js';
 import { runDiagnostics } from '../diagnostics.js';
 import { SCOPE_DEFINITIONS } from '../scopes.js';
 import { offeredImages } from '../spawner/container-spec.js';
@@ -44,8 +45,7 @@ export function uiRoutes(ctx: HubContext): Router {
       servers: serverSummaries(ctx, (u) => u.id === auth.user.id),
       images: offeredImages(ctx.config.docker),
       // Admins see this on every screen: people would otherwise meet a bare refusal at sign-in.
-      onlyAdminsCanSignIn:
-        auth.user.admin && !ctx.config.auth.allowAll && ctx.config.auth.allowedUsers.length === 0,
+      onlyAdminsCanSignIn: auth.user.admin && onlyAdminsCanSignIn(ctx),
       docker: p ? { ok: false, message: p.message, evidence: p.evidence, fix: p.fix ?? null } : { ok: true },
     });
   });
@@ -157,7 +157,7 @@ export function uiRoutes(ctx: HubContext): Router {
         memLimit: c.docker.memLimit ?? null,
         cpuLimit: c.docker.cpuLimit ?? null,
       },
-      onlyAdmins: !c.auth.allowAll && c.auth.allowedUsers.length === 0,
+      onlyAdmins: onlyAdminsCanSignIn(ctx),
       savedIn: settingsFile(c.dataDir),
     });
   });
