@@ -2,6 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from './fixtures/browser.js';
 import { type TestHub, startTestHub } from './fixtures/test-hub.js';
+import { UsersScreen } from './fixtures/ui-pages.js';
 
 // An offline team in Chromium: the owner creates the admin account on the first-run page, invites a
 // teammate with a link, approves a sign-up, resets a password after the rate limit kicks in.
@@ -75,9 +76,14 @@ describe('local accounts in Chromium', () => {
   });
 
   it('an invite link the owner copies lets a teammate create an account and sign in, once', async () => {
-    const made = await adminCall(owner, 'POST', '/hub/api/invites');
-    expect(made.status).toBe(201);
-    const url = (made.json as { url: string }).url;
+    // The owner makes the link on the Users screen and copies it.
+    await owner.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: th.base });
+    const users = new UsersScreen(owner, th.base);
+    await users.open();
+    const url = await users.makeInvite();
+    expect(url).toMatch(new RegExp(`^${th.base}/hub/invite/`));
+    await owner.click('button[aria-label="Copy the invite link"]');
+    expect(await owner.evaluate(() => navigator.clipboard.readText())).toBe(url);
     const mate = await (await browser.newContext()).newPage();
     await mate.goto(url);
     expect(await mate.textContent('main')).toContain('owner invited you');
@@ -99,9 +105,11 @@ describe('local accounts in Chromium', () => {
     expect(await mate.textContent('#local-error')).toMatch(
       /^Too many failed sign-in attempts for "tess"\. Try again in \d+ minutes, or ask an admin to reset the password\.$/,
     );
-    expect(
-      (await adminCall(owner, 'PUT', '/hub/api/users/tess/password', { password: 'tess-pass-2' })).status,
-    ).toBe(204);
+    const users = new UsersScreen(owner, th.base);
+    await users.open();
+    expect(await users.resetPassword('tess', 'tess-pass-2')).toBe(
+      'Password of tess reset; their sessions were ended.',
+    );
     await signIn(mate, 'tess', 'tess-pass-2');
     await mate.waitForURL(`${th.base}/hub/home`);
     await mate.context().close();
@@ -117,7 +125,10 @@ describe('local accounts in Chromium', () => {
     expect(await newcomer.textContent('#local-error')).toContain("waiting for an admin's approval");
     const pending = await adminCall(owner, 'GET', '/hub/api/signups');
     expect(pending.json).toMatchObject([{ name: 'uma' }]);
-    expect((await adminCall(owner, 'POST', '/hub/api/signups/uma')).status).toBe(201);
+    const users = new UsersScreen(owner, th.base);
+    await users.open();
+    await users.approveSignup('uma');
+    expect(th.hub.context.store.getUser('uma')).toBeDefined();
     await signIn(newcomer, 'uma', 'uma-pass-11');
     await newcomer.waitForURL(`${th.base}/hub/home`);
     await newcomer.context().close();

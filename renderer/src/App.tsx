@@ -37,7 +37,7 @@ function Screen({ me, path }: { me: Me; path: string }) {
   const notAdmin = <Problem title={t('adminsOnly')} message={t('adminsOnlyMessage')} />;
   if (path === '/hub/token' || path === '/hub/tokens') return <Tokens me={me} />;
   if (path === '/hub/admin' || path === '/hub/admin/users')
-    return admin ? <Users live={servers} /> : notAdmin;
+    return admin ? <Users live={servers} localAccounts={me.localAccounts} /> : notAdmin;
   if (path === '/hub/admin/servers') return admin ? <Servers live={servers} /> : notAdmin;
   if (path === '/hub/settings') return admin ? <Settings /> : notAdmin;
   if (parts[1] === 'logs' && parts[2]) return <Logs user={decode(parts[2])} server={decode(parts[3])} />;

@@ -96,6 +96,8 @@ export interface Me {
   /** Images a person may choose from; the first is the default. */
   images: string[];
   onlyAdminsCanSignIn: boolean;
+  /** Password accounts are on: admins get invites, approvals and password resets. */
+  localAccounts: boolean;
   docker: { ok: true } | { ok: false; message: string; evidence: string[]; fix: string | null };
 }
 

@@ -44,6 +44,7 @@ export function uiRoutes(ctx: HubContext): Router {
       scopeNames: Object.keys(SCOPE_DEFINITIONS).sort(),
       servers: serverSummaries(ctx, (u) => u.id === auth.user.id),
       images: offeredImages(ctx.config.docker),
+      localAccounts: ctx.config.auth.local.enabled,
       // Admins see this on every screen: people would otherwise meet a bare refusal at sign-in.
       onlyAdminsCanSignIn: auth.user.admin && onlyAdminsCanSignIn(ctx),
       docker: p ? { ok: false, message: p.message, evidence: p.evidence, fix: p.fix ?? null } : { ok: true },

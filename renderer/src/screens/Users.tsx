@@ -3,6 +3,7 @@ import { api, ApiError, enc, type ServerSummary, type UserModel } from '../api';
 import { Problem } from '../components/Problem';
 import { useFormat, useT } from '../i18n';
 import { useApiAction } from '../use-action';
+import { LocalAccounts } from './Accounts';
 
 const PAGE = 50;
 type Sort = 'name' | '-last_activity' | 'id';
@@ -82,13 +83,14 @@ function AddUsers({ onAdded }: { onAdded: () => void }) {
   );
 }
 
-export function Users({ live }: { live: ServerSummary[] }) {
+export function Users({ live, localAccounts }: { live: ServerSummary[]; localAccounts: boolean }) {
   const t = useT();
   const f = useFormat();
   const [filter, setFilter] = useState('');
   const [sort, setSort] = useState<Sort>('name');
   const [offset, setOffset] = useState(0);
   const [page, setPage] = useState<PageOf<UserModel> | null>(null);
+  const [note, setNote] = useState('');
   const [error, setError] = useState<ApiError | null>(null);
 
   const load = useCallback(async () => {
@@ -116,6 +118,7 @@ export function Users({ live }: { live: ServerSummary[] }) {
     <>
       <h1>{t('users')}</h1>
       <AddUsers onAdded={load} />
+      {localAccounts ? <LocalAccounts onChanged={load} /> : null}
       <section className="card">
         <div className="row">
           <label className="grow">
@@ -139,6 +142,9 @@ export function Users({ live }: { live: ServerSummary[] }) {
             </select>
           </label>
         </div>
+        <p className="muted" aria-live="polite" id="users-note">
+          {note}
+        </p>
         {shownError ? (
           <Problem title={t('thatDidNotWork')} message={shownError.message} fix={shownError.fix} />
         ) : null}
@@ -198,17 +204,50 @@ export function Users({ live }: { live: ServerSummary[] }) {
                         >
                           {u.admin ? t('removeAdmin') : t('makeAdmin')}
                         </button>
-                        <button
-                          type="button"
-                          className="danger small"
-                          aria-label={t('removeUserNamed', { name: u.name })}
-                          onClick={() => {
-                            if (confirm(t('confirmRemove', { name: u.name })))
-                              void act(() => api(path, { method: 'DELETE' }));
-                          }}
-                        >
-                          {t('remove')}
-                        </button>
+                        <details className="more">
+                          <summary aria-label={t('moreActionsFor', { name: u.name })}>{t('more')}</summary>
+                          <div className="more-menu">
+                            <button
+                              type="button"
+                              className="secondary small"
+                              onClick={() =>
+                                act(async () => {
+                                  await api(`${path}/sessions`, { method: 'DELETE' });
+                                  setNote(t('signedOutEverywhere', { name: u.name }));
+                                })
+                              }
+                            >
+                              {t('signOutEverywhere')}
+                            </button>
+                            {localAccounts ? (
+                              <button
+                                type="button"
+                                className="secondary small"
+                                onClick={() => {
+                                  const password = prompt(t('newPasswordFor', { name: u.name }));
+                                  if (password)
+                                    void act(async () => {
+                                      await api(`${path}/password`, { method: 'PUT', json: { password } });
+                                      setNote(t('passwordReset', { name: u.name }));
+                                    });
+                                }}
+                              >
+                                {t('resetPassword')}
+                              </button>
+                            ) : null}
+                            <button
+                              type="button"
+                              className="danger small"
+                              aria-label={t('removeUserNamed', { name: u.name })}
+                              onClick={() => {
+                                if (confirm(t('confirmRemove', { name: u.name })))
+                                  void act(() => api(path, { method: 'DELETE' }));
+                              }}
+                            >
+                              {t('remove')}
+                            </button>
+                          </div>
+                        </details>
                       </div>
                     </td>
                   </tr>
