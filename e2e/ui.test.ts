@@ -166,6 +166,10 @@ describe('the TeamHub UI in Chromium', () => {
     await settings.page.waitForSelector('text=no restart needed');
     expect(await signInStatus(gh.provider, outsider)).toBe(302);
 
+    // What to register at GitHub, shown with a copy button.
+    expect(await settings.page.locator('[data-provider="github"] .callback-url').allTextContents()).toEqual([
+      `http://localhost:${gh.th.port}/hub/oauth_callback`,
+    ]);
     await settings.page.click('#check-login');
     const checks = settings.page.locator('#login-checks li');
     await expect.poll(() => checks.count()).toBe(2);

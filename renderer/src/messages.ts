@@ -1,5 +1,14 @@
 /** Every UI string, in English; zh-CN must translate each key (a unit test checks both ways). */
 export const en = {
+  deviceFlowOn: "Teammates can also sign in with a code (GitHub's device flow): no callback needed.",
+  discoveryFailed: 'discovery failed',
+  discoveryOk: 'discovery answers',
+  issuer: 'Issuer:',
+  noProviders:
+    'No sign-in method is configured: see docs/configuration.md (GitHub, OpenID Connect, or password accounts with auth.local.enabled).',
+  registerCallbacks: 'Register these callback URLs at the provider (the LAN ones for teammates):',
+  signupApproval: 'People may ask for an account; an admin approves it on the Users screen ({n} waiting).',
+  signupOff: 'Accounts are made by invite links from the Users screen.',
   more: 'More',
   moreActionsFor: 'More actions for {name}',
   approve: 'Approve',
@@ -70,7 +79,6 @@ export const en = {
   failed: 'failed',
   failedToStart: 'Your server failed to start',
   fix: 'Fix:',
-  githubConfigured: 'GitHub sign-in is on (client {id} at {url}).',
   groups: 'Groups',
   home: 'Home',
   homeLink: 'TeamHub home',
@@ -124,7 +132,6 @@ export const en = {
   previous: 'Previous',
   proven: 'Reachable',
   qrFor: 'QR code for {url}',
-  registerCallback: 'Register this callback URL in your GitHub OAuth app:',
   remove: 'Remove',
   removeAdmin: 'Remove admin',
   reload: 'Reload',
@@ -189,6 +196,15 @@ export const en = {
 export type MessageKey = keyof typeof en;
 
 export const zhCN: Record<MessageKey, string> = {
+  deviceFlowOn: '同事也可以用验证码登录（GitHub 设备流程），无需回调地址。',
+  discoveryFailed: '发现失败',
+  discoveryOk: '发现正常',
+  issuer: '签发方：',
+  noProviders:
+    '尚未配置任何登录方式：请参阅 docs/configuration.md（GitHub、OpenID Connect，或通过 auth.local.enabled 启用密码账户）。',
+  registerCallbacks: '请在身份提供方登记以下回调地址（局域网地址供同事使用）：',
+  signupApproval: '用户可以申请账户，由管理员在“用户”页面批准（{n} 个待批准）。',
+  signupOff: '账户通过“用户”页面的邀请链接创建。',
   more: '更多',
   moreActionsFor: '{name} 的更多操作',
   approve: '批准',
@@ -257,7 +273,6 @@ export const zhCN: Record<MessageKey, string> = {
   failed: '失败',
   failedToStart: '你的服务器启动失败',
   fix: '解决办法：',
-  githubConfigured: '已启用 GitHub 登录（客户端 {id}，地址 {url}）。',
   groups: '用户组',
   home: '首页',
   homeLink: 'TeamHub 首页',
@@ -311,7 +326,6 @@ export const zhCN: Record<MessageKey, string> = {
   previous: '上一页',
   proven: '可以访问',
   qrFor: '{url} 的二维码',
-  registerCallback: '请在你的 GitHub OAuth 应用中登记此回调地址：',
   remove: '移除',
   removeAdmin: '取消管理员',
   reload: '重新加载',

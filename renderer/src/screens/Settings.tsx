@@ -5,6 +5,7 @@ import { Field } from '../components/Field';
 import { Problem } from '../components/Problem';
 import { QrCode } from '../components/QrCode';
 import { useFormat, useT } from '../i18n';
+import { SignInSettings } from './SignInSettings';
 import { splitNames } from './Users';
 
 export interface SettingsView {
@@ -219,59 +220,6 @@ function LanSharing({ s, onChanged }: { s: SettingsView; onChanged: () => void }
   );
 }
 
-interface LoginCheck {
-  name: string;
-  ok: boolean;
-  message: string;
-  fix?: string;
-}
-
-function LoginCheckButton() {
-  const t = useT();
-  const [checks, setChecks] = useState<LoginCheck[] | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
-  const run = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      setChecks(
-        (
-          await api<{ checks: LoginCheck[] }>('/hub/ui/api/settings/check-login', {
-            method: 'POST',
-            json: {},
-          })
-        ).checks,
-      );
-    } catch (err) {
-      setError(err as ApiError);
-    } finally {
-      setBusy(false);
-    }
-  };
-  return (
-    <div>
-      <button type="button" className="secondary" id="check-login" onClick={run} disabled={busy}>
-        {busy ? t('checking') : t('checkSignIn')}
-      </button>
-      {error ? <Problem title={t('thatDidNotWork')} message={error.message} fix={error.fix} /> : null}
-      {checks ? (
-        <ul className="checks" id="login-checks">
-          {checks.map((c) => (
-            <li key={c.name}>
-              <span className={`badge ${c.ok ? 'check-ok' : 'check-fail'}`}>
-                {c.ok ? t('check_ok') : t('check_fail')}
-              </span>{' '}
-              {c.message}
-              {c.fix ? <div className="muted">{c.fix}</div> : null}
-            </li>
-          ))}
-        </ul>
-      ) : null}
-    </div>
-  );
-}
-
 export function Settings() {
   const t = useT();
   const f = useFormat();
@@ -333,25 +281,7 @@ export function Settings() {
           <p className="muted">{t('notCheckedYet')}</p>
         )}
       </section>
-      <section className="card" aria-labelledby="oauth-title">
-        <h2 id="oauth-title">{t('signInProviders')}</h2>
-        {s.github ? (
-          <>
-            <p>{t('githubConfigured', { id: s.github.clientId, url: s.github.url })}</p>
-            <p>{t('registerCallback')}</p>
-            <div className="row">
-              <code id="callback-url" className="grow mono">
-                {s.github.callbackUrl}
-              </code>
-              <CopyButton text={s.github.callbackUrl} label={t('copyCallback')} />
-            </div>
-            <p className="muted">{t('scopesRequested', { scopes: s.github.scopes.join(', ') || '—' })}</p>
-            <LoginCheckButton />
-          </>
-        ) : (
-          <p>{s.githubProblem}</p>
-        )}
-      </section>
+      <SignInSettings />
       {s.onlyAdmins ? (
         <p className="card warning" role="status">
           {t('onlyAdminsWarning')}
