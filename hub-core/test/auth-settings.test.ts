@@ -96,7 +96,9 @@ describe('/hub/api/info authenticator', () => {
       });
       return ((await res.json()) as { authenticator: { class: string } }).authenticator.class;
     };
-    expect(await info({})).toBe('teamhub.NoLogin');
+    expect(await info({ local: { enabled: false } })).toBe('teamhub.NoLogin');
+    // Nothing configured: password accounts are offered so the first run works offline.
+    expect(await info({})).toBe('teamhub.LocalLogin');
     expect(await info({ local: { enabled: true } })).toBe('teamhub.LocalLogin');
     expect(await info({ local: { enabled: true }, github: { clientId: 'Ov23li', clientSecret: 'x' } })).toBe(
       'teamhub.MultiLogin',

@@ -165,9 +165,26 @@ describe('GitHub sign-in', () => {
   });
 });
 
+describe('a hub with no sign-in method configured', () => {
+  it('offers password accounts, with the first-run link for the owner on this computer', async () => {
+    const hub = await startTestHub({ docker: { socketPath: '/nonexistent/docker.sock' } });
+    try {
+      const page = await (await fetch(`${hub.base}/hub/login`)).text();
+      expect(page).toContain('id="login-local"');
+      expect(page).toContain('id="setup-link"');
+      expect(page).not.toContain('No sign-in method is ready');
+    } finally {
+      await hub.stop();
+    }
+  });
+});
+
 describe('F02 (A): no usable GitHub client id', () => {
   it('shows the problem on the sign-in page and never redirects to GitHub', async () => {
-    const hub = await startTestHub({ docker: { socketPath: '/nonexistent/docker.sock' } });
+    const hub = await startTestHub({
+      auth: { local: { enabled: false } },
+      docker: { socketPath: '/nonexistent/docker.sock' },
+    });
     try {
       const login = await fetch(`${hub.base}/hub/login`);
       const page = await login.text();

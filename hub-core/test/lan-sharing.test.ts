@@ -11,7 +11,8 @@ const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'teamhub-lan-'));
 const settings = {
   dataDir,
   apiTokens: { [T]: 'boss' },
-  auth: { adminUsers: ['boss'] },
+  // No sign-in method at all, so that only the admin could sign in.
+  auth: { adminUsers: ['boss'], local: { enabled: false } },
   docker: { socketPath: '/nonexistent/docker.sock' },
 };
 let th: TestHub | undefined;

@@ -169,6 +169,19 @@ function explain(error: z.ZodError, raw: Raw, sources: ConfigSources, fileRaw: R
   return `Invalid setting ${key} = ${shown} (from ${origin}): ${allowed}.`;
 }
 
+/**
+ * A hub with no sign-in method configured offers password accounts, so a first run works with no
+ * setup and no internet: the owner creates the admin account from this computer (/hub/setup).
+ * An explicit auth.local.enabled (true or false) always wins.
+ */
+function offerPasswordsWhenNothingElse(raw: Raw): void {
+  const auth = (raw.auth ?? {}) as Raw;
+  const local = (auth.local ?? {}) as Raw;
+  const oidc = auth.oidc;
+  if (local.enabled !== undefined || auth.github || (Array.isArray(oidc) && oidc.length)) return;
+  setPath(raw, 'auth.local.enabled', true);
+}
+
 /** Layers defaults < file < env < flags < overrides, validates once, and explains the first problem. */
 export function loadConfig(sources: ConfigSources = {}): HubConfig {
   const env = sources.env ?? {};
@@ -184,6 +197,7 @@ export function loadConfig(sources: ConfigSources = {}): HubConfig {
     if (value !== undefined) setPath(raw, key, value);
   }
   if (sources.overrides) raw = deepMerge(raw, sources.overrides);
+  offerPasswordsWhenNothingElse(raw);
   const result = configSchema.safeParse(raw);
   if (!result.success) {
     throw new HubError(400, 'config-invalid', explain(result.error, raw, withFile, fileRaw));

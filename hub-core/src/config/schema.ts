@@ -190,7 +190,9 @@ const localSchema = z
     enabled: z
       .boolean()
       .default(false)
-      .describe('Offer sign-in with a user name and password kept by this hub.'),
+      .describe(
+        'Offer sign-in with a user name and password kept by this hub (on when no GitHub or OpenID provider is configured and this is not set).',
+      ),
     signup: z
       .enum(['off', 'approval'])
       .default('off')
