@@ -21,4 +21,9 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The desktop shell is the one place that imports Electron.
+    files: ['electron/**'],
+    rules: { 'no-restricted-imports': 'off' },
+  },
 );
