@@ -3,6 +3,8 @@ import { tokenCommand, userCommand } from './cli-admin.js';
 import { formatDiagnostics, runDiagnostics } from './diagnostics.js';
 import type { HubConfig } from './config/schema.js';
 import { HubError, describeError, isHubError } from './errors.js';
+import { openHeadlessSecretStore } from './secret-store.js';
+import { loadHubSecrets } from './secrets.js';
 
 const USAGE = `Usage: teamhub <command> [options]
 
@@ -79,9 +81,13 @@ async function serve(args: string[]): Promise<void> {
   }
   if (rest.length)
     throw new HubError(2, 'usage', `teamhub serve does not take ${rest.join(' ')}; see teamhub --help.`);
+  const secretStore = await openHeadlessSecretStore(config.dataDir);
+  const { secrets, notices } = await loadHubSecrets(secretStore, config.dataDir);
+  process.stderr.write(`Secrets are kept in ${secretStore.description}.\n`);
+  for (const notice of notices) process.stderr.write(`${notice}\n`);
   // Loaded here, not at the top: the admin commands (user, token) start much faster without the hub.
   const { createHub } = await import('./hub.js');
-  const hub = createHub(config);
+  const hub = createHub(config, { secrets });
   await hub.start();
   process.stdout.write(
     `TeamHub is running: open ${hub.urls.public.replace('127.0.0.1', 'localhost')} in a browser.\n`,
