@@ -1,0 +1,67 @@
+// The Electron entry point: wires hub-core (compiled, in the same dist/) into the desktop shell.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { app, safeStorage } from 'electron';
+import { loadConfig } from '../../hub-core/src/config/load.js';
+import type { HubConfig } from '../../hub-core/src/config/schema.js';
+import { runDiagnostics } from '../../hub-core/src/diagnostics.js';
+import { describeError, isHubError } from '../../hub-core/src/errors.js';
+import { createHub } from '../../hub-core/src/hub.js';
+import { fileSecretStore } from '../../hub-core/src/secret-store.js';
+import { loadHubSecrets } from '../../hub-core/src/secrets.js';
+import { type DesktopDeps, runDesktop } from './desktop-app.js';
+import { waitForHub } from './hub-ready.js';
+import { safeStorageSecretStore } from './safe-storage-store.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+/** The hub's settings: TEAMHUB_CONFIG, else config.json in the app's own folder when there is one. */
+function desktopConfig(): HubConfig {
+  const own = path.join(app.getPath('userData'), 'config.json');
+  const file = process.env.TEAMHUB_CONFIG ?? (fs.existsSync(own) ? own : undefined);
+  return loadConfig({ ...(file ? { file } : {}), env: process.env });
+}
+
+const log = (msg: string) => process.stderr.write(`[teamhub-desktop] ${msg}\n`);
+
+const deps: DesktopDeps<HubConfig> = {
+  loadConfig: desktopConfig,
+  openSecretStore: (config) =>
+    safeStorage.isEncryptionAvailable()
+      ? safeStorageSecretStore(safeStorage, config.dataDir)
+      : fileSecretStore(config.dataDir, "Electron's safeStorage is not available on this system"),
+  loadSecrets: loadHubSecrets,
+  createHub: (config, secrets) => {
+    const hub = createHub(config, { secrets, stopServersOnExit: false });
+    return {
+      start: () => hub.start(),
+      stop: (o) => hub.stop(o),
+      get publicUrl() {
+        return hub.urls.public;
+      },
+      runningServers: () => hub.context.store.listServers().filter((s) => s.status === 'running').length,
+      onShutdownRequest: (l) => hub.onShutdownRequest(l),
+    };
+  },
+  diagnose: async (config) => {
+    if (!config) return [];
+    const results = await runDiagnostics(config);
+    return results
+      .filter((r) => r.status === 'fail')
+      .map((r) => ({ message: `${r.name}: ${r.message}`, fix: r.fix, evidence: r.evidence }));
+  },
+  describeError: (err) =>
+    isHubError(err)
+      ? { message: err.message, fix: err.fix, evidence: err.evidence }
+      : { message: describeError(err) },
+  waitForHub: (url) => waitForHub(url),
+  preloadPath: path.join(here, 'preload.cjs'),
+  iconPath: path.join(app.getAppPath(), 'assets', 'icon.png'),
+  log,
+};
+
+runDesktop(deps).catch((err: unknown) => {
+  log(`could not start: ${describeError(err)}`);
+  app.exit(1);
+});
