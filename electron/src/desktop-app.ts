@@ -56,6 +56,7 @@ export interface DesktopDeps<C extends DesktopConfig = DesktopConfig> {
   describeError(err: unknown): Problem;
   preloadPath: string;
   iconPath: string;
+  trayIconPath: string;
   log(msg: string): void;
 }
 
@@ -245,7 +246,7 @@ export class DesktopController<C extends DesktopConfig = DesktopConfig> {
   };
 
   createTrayAndMenu(): void {
-    this.tray = new Tray(nativeImage.createFromPath(this.deps.iconPath));
+    this.tray = new Tray(nativeImage.createFromPath(this.deps.trayIconPath));
     this.tray.on('click', () => this.focus());
     this.refreshMenus();
     // The running count changes as people start and stop servers: a cheap store read every few seconds.

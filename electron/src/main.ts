@@ -58,6 +58,8 @@ const deps: DesktopDeps<HubConfig> = {
   waitForHub: (url) => waitForHub(url),
   preloadPath: path.join(here, 'preload.cjs'),
   iconPath: path.join(app.getAppPath(), 'assets', 'icon.png'),
+  // Electron picks tray@2x.png by itself on high-density screens.
+  trayIconPath: path.join(app.getAppPath(), 'assets', 'tray.png'),
   log,
 };
 

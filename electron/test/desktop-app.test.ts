@@ -60,6 +60,7 @@ function deps(knobs: Knobs, stops: { stopServers: boolean }[] = []): DesktopDeps
     describeError: (err) => ({ message: (err as Error).message }),
     preloadPath: '/app/dist/electron/src/preload.cjs',
     iconPath: '/app/assets/icon.png',
+    trayIconPath: '/app/assets/tray.png',
     log: () => undefined,
   };
 }
