@@ -8,7 +8,7 @@ export interface HubSecrets {
 }
 
 /** The names a hub keeps in its secret store. */
-export type SecretName = 'cookieSecret';
+export type SecretName = 'cookieSecret' | 'githubClientSecret';
 
 /** Where a hub keeps its secrets: the OS keychain (keytar or Electron safeStorage) or a 0600 file. */
 export interface SecretStore {
@@ -85,6 +85,25 @@ function readLedger(dataDir: string): Ledger | undefined {
   }
 }
 
+const SECRET_NAMES: SecretName[] = ['cookieSecret', 'githubClientSecret'];
+
+/**
+ * Moves a plaintext secrets.json (left by a hub that used the file) into a keychain-backed store and
+ * deletes it. Returns what it did, as sentences; nothing when the store is the file itself.
+ */
+export async function importPlainSecretsFile(store: SecretStore, dataDir: string): Promise<string[]> {
+  if (store.kind === 'file') return [];
+  const plainFile = path.join(dataDir, PLAIN_SECRETS_FILE);
+  const plain = readSecretsFile(plainFile);
+  if (!plain) return [];
+  const moved = SECRET_NAMES.filter((n) => typeof plain[n] === 'string' && plain[n] !== '');
+  for (const name of moved) await store.set(name, plain[name]!);
+  fs.rmSync(plainFile, { force: true });
+  return moved.length
+    ? [`Moved the hub's secrets from ${plainFile} into ${store.description}; the file is deleted.`]
+    : [];
+}
+
 export interface LoadedSecrets {
   secrets: HubSecrets;
   /** Sentences for the log and the UI: what was imported, what was lost and what that means. */
@@ -98,18 +117,7 @@ export interface LoadedSecrets {
  */
 export async function loadHubSecrets(store: SecretStore, dataDir: string): Promise<LoadedSecrets> {
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const notices: string[] = [];
-  const plainFile = path.join(dataDir, PLAIN_SECRETS_FILE);
-  if (store.kind !== 'file') {
-    const plain = readSecretsFile(plainFile);
-    if (plain?.cookieSecret && COOKIE_SECRET.test(plain.cookieSecret)) {
-      await store.set('cookieSecret', plain.cookieSecret);
-      notices.push(
-        `Moved the hub's secrets from ${plainFile} into ${store.description}; the file is deleted.`,
-      );
-    }
-    if (plain) fs.rmSync(plainFile, { force: true });
-  }
+  const notices = await importPlainSecretsFile(store, dataDir);
 
   let cookieHex: string | undefined;
   let unreadable: string | undefined;
