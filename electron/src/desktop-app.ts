@@ -46,8 +46,8 @@ export interface DesktopConfig {
 
 /** hub-core, injected: main.ts passes the real functions, unit tests pass fakes. */
 export interface DesktopDeps<C extends DesktopConfig = DesktopConfig> {
-  loadConfig(): C;
-  openSecretStore(config: C): SecretStore;
+  /** The hub's settings, with its GitHub client secret taken from (or moved into) the secret store. */
+  loadSettings(): Promise<{ config: C; store: SecretStore; notices: string[] }>;
   loadSecrets(store: SecretStore, dataDir: string): Promise<LoadedSecrets>;
   createHub(config: C, secrets: LoadedSecrets['secrets']): DesktopHub;
   /** The doctor's failed checks, as sentences; [] when it cannot say more than the error. */
@@ -187,11 +187,12 @@ export class DesktopController<C extends DesktopConfig = DesktopConfig> {
     this.setState('starting');
     let config: C | undefined;
     try {
-      config = this.deps.loadConfig();
-      this.secretStore = this.deps.openSecretStore(config);
+      const settings = await this.deps.loadSettings();
+      config = settings.config;
+      this.secretStore = settings.store;
       const loaded = await this.deps.loadSecrets(this.secretStore, config.dataDir);
-      this.secretNotices = loaded.notices;
-      for (const n of loaded.notices) this.deps.log(n);
+      this.secretNotices = [...settings.notices, ...loaded.notices];
+      for (const n of this.secretNotices) this.deps.log(n);
       const hub = this.deps.createHub(config, loaded.secrets);
       this.hub = hub;
       hub.onShutdownRequest((o) => void this.quitWith(o.stopServers));

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, safeStorage } from 'electron';
-import { loadConfig } from '../../hub-core/src/config/load.js';
+import { loadConfigWithStoredSecrets } from '../../hub-core/src/config-secrets.js';
 import type { HubConfig } from '../../hub-core/src/config/schema.js';
 import { runDiagnostics } from '../../hub-core/src/diagnostics.js';
 import { describeError, isHubError } from '../../hub-core/src/errors.js';
@@ -16,21 +16,23 @@ import { safeStorageSecretStore } from './safe-storage-store.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
+/** Where secrets go: safeStorage where Electron can encrypt, else the 0600 file (and it says so). */
+const openSecretStore = (dataDir: string) =>
+  safeStorage.isEncryptionAvailable()
+    ? safeStorageSecretStore(safeStorage, dataDir)
+    : fileSecretStore(dataDir, "Electron's safeStorage is not available on this system");
+
 /** The hub's settings: TEAMHUB_CONFIG, else config.json in the app's own folder when there is one. */
-function desktopConfig(): HubConfig {
+function loadSettings() {
   const own = path.join(app.getPath('userData'), 'config.json');
   const file = process.env.TEAMHUB_CONFIG ?? (fs.existsSync(own) ? own : undefined);
-  return loadConfig({ ...(file ? { file } : {}), env: process.env });
+  return loadConfigWithStoredSecrets({ ...(file ? { file } : {}), env: process.env }, openSecretStore);
 }
 
 const log = (msg: string) => process.stderr.write(`[teamhub-desktop] ${msg}\n`);
 
 const deps: DesktopDeps<HubConfig> = {
-  loadConfig: desktopConfig,
-  openSecretStore: (config) =>
-    safeStorage.isEncryptionAvailable()
-      ? safeStorageSecretStore(safeStorage, config.dataDir)
-      : fileSecretStore(config.dataDir, "Electron's safeStorage is not available on this system"),
+  loadSettings,
   loadSecrets: loadHubSecrets,
   createHub: (config, secrets) => {
     const hub = createHub(config, { secrets, stopServersOnExit: false });

@@ -11,6 +11,7 @@ vi.mock('electron', () => import('./fake-electron.js'));
 const HUB_URL = 'http://127.0.0.1:8123/hub/';
 
 interface Knobs {
+  settingsError?: Error;
   startError?: Error;
   running?: number;
 }
@@ -40,11 +41,11 @@ function deps(knobs: Knobs, stops: { stopServers: boolean }[] = []): DesktopDeps
     set: async (n, v) => void values.set(n, v),
   };
   return {
-    loadConfig: () => {
-      fake.calls.push('loadConfig');
-      return { dataDir: path.join(fake.app.userData, 'data'), auth: {} };
+    loadSettings: async () => {
+      fake.calls.push('loadSettings');
+      if (knobs.settingsError) throw knobs.settingsError;
+      return { config: { dataDir: path.join(fake.app.userData, 'data'), auth: {} }, store, notices: [] };
     },
-    openSecretStore: () => store,
     loadSecrets: async () => {
       fake.calls.push('loadSecrets');
       return { secrets: { cookieSecret: Buffer.alloc(32) }, notices: [] };
@@ -57,7 +58,7 @@ function deps(knobs: Knobs, stops: { stopServers: boolean }[] = []): DesktopDeps
       },
     ],
     waitForHub: async (url) => void fake.calls.push(`waitForHub ${url}`),
-    describeError: (err) => ({ message: (err as Error).message }),
+    describeError: (err) => ({ message: (err as Error).message, fix: (err as { fix?: string }).fix }),
     preloadPath: '/app/dist/electron/src/preload.cjs',
     iconPath: '/app/assets/icon.png',
     trayIconPath: '/app/assets/tray.png',
@@ -83,7 +84,7 @@ describe('startup', () => {
       'ipcMain.handle',
       'new Tray',
       'loadURL data:',
-      'loadConfig',
+      'loadSettings',
       'loadSecrets',
       'hub.start',
       `waitForHub ${HUB_URL}`,
@@ -150,6 +151,17 @@ describe('error screen', () => {
     await vi.waitFor(() => expect(win.urls.at(-1)).toBe(HUB_URL));
     expect(ctl!.state).toBe('running');
     expect(trayLabels()).not.toContain('Try again');
+  });
+
+  it('a GitHub secret lost from the keychain is shown with the way to enter it again, and no hub starts', async () => {
+    const lost = Object.assign(new Error('The GitHub client secret is not in the OS keychain.'), {
+      fix: 'Enter it again: start once with TEAMHUB_GITHUB_CLIENT_SECRET set.',
+    });
+    await runDesktop(deps({ settingsError: lost }));
+    const shown = pageText(fake.BrowserWindow.instances[0]!.urls.at(-1)!);
+    expect(shown).toContain('The GitHub client secret is not in the OS keychain.');
+    expect(shown).toContain('Fix: Enter it again: start once with TEAMHUB_GITHUB_CLIENT_SECRET set.');
+    expect(fake.calls).not.toContain('hub.start');
   });
 
   it('escapes what it shows (an error text cannot inject markup)', async () => {
