@@ -45,11 +45,13 @@ function fail(err: unknown): never {
 
 /**
  * Splits the common flags (--config, --data-dir, and for serve --port/--ip) from the command's own,
- * and loads the settings with the GitHub client secret kept in the secret store (config-secrets.ts).
+ * and loads the settings with the GitHub client secret kept in the secret store (config-secrets.ts);
+ * only serve moves secrets into the store, the other commands just look.
  */
 async function commonFlags(
   args: string[],
   withListen: boolean,
+  importSecrets = false,
 ): Promise<{ config: HubConfig; rest: string[]; help: boolean; store: SecretStore; notices: string[] }> {
   const names = ['--config', '--data-dir', ...(withListen ? ['--port', '--ip'] : [])];
   const taken: Record<string, string> = {};
@@ -75,12 +77,22 @@ async function commonFlags(
   };
   const file = taken['--config'];
   const sources = { ...(file ? { file } : {}), env: process.env, flags };
-  const loaded = await loadConfigWithStoredSecrets(sources, (dataDir) => openHeadlessSecretStore(dataDir));
+  const loaded = await loadConfigWithStoredSecrets(
+    sources,
+    (dataDir) => openHeadlessSecretStore(dataDir),
+    importSecrets,
+  );
   return { ...loaded, rest, help };
 }
 
 async function serve(args: string[]): Promise<void> {
-  const { config, rest, help, store: secretStore, notices: configNotices } = await commonFlags(args, true);
+  const {
+    config,
+    rest,
+    help,
+    store: secretStore,
+    notices: configNotices,
+  } = await commonFlags(args, true, true);
   if (help) {
     process.stdout.write(`${USAGE}\n`);
     return;

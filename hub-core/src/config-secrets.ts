@@ -1,8 +1,9 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { type ConfigSources, loadConfig } from './config/load.js';
 import type { HubConfig } from './config/schema.js';
 import { HubError } from './errors.js';
-import { type SecretStore, importPlainSecretsFile } from './secrets.js';
+import { PLAIN_SECRETS_FILE, type SecretStore, importPlainSecretsFile, readSecretsFile } from './secrets.js';
 
 // Stands in for the stored secret while the data folder (where the store lives) is worked out.
 const PLACEHOLDER = 'kept-in-the-secret-store';
@@ -41,6 +42,8 @@ export interface ConfigWithSecrets {
 export async function loadConfigWithStoredSecrets(
   sources: ConfigSources,
   openStore: (dataDir: string) => SecretStore | Promise<SecretStore>,
+  /** false for commands that only look (doctor, token, user): nothing is written, moved or created. */
+  importSecrets = true,
 ): Promise<ConfigWithSecrets> {
   const env = sources.env ?? {};
   const file = sources.file ?? env.TEAMHUB_CONFIG;
@@ -58,8 +61,9 @@ export async function loadConfigWithStoredSecrets(
       : sources,
   );
   const store = await openStore(first.dataDir);
-  const notices = await importPlainSecretsFile(store, first.dataDir);
+  const notices = importSecrets ? await importPlainSecretsFile(store, first.dataDir) : [];
   if (!wantsGithub) return { config: first, store, notices };
+  if (given !== undefined && !importSecrets) return { config: first, store, notices };
 
   if (given !== undefined) {
     await store.set('githubClientSecret', given);
@@ -81,6 +85,9 @@ export async function loadConfigWithStoredSecrets(
   } catch (err) {
     why = ` (${err instanceof Error ? err.message : String(err)})`;
   }
+  // Looking only: a plaintext file not yet moved into the keychain still counts.
+  if (!stored && !importSecrets)
+    stored = readSecretsFile(path.join(first.dataDir, PLAIN_SECRETS_FILE))?.githubClientSecret;
   if (!stored) {
     throw new HubError(
       1,

@@ -76,6 +76,21 @@ describe('the GitHub client secret and the config file', () => {
     expect(notices[0]).toContain("Moved the hub's secrets from");
   });
 
+  it('only looks when asked to (doctor, token, user): no file rewritten, nothing stored or created', async () => {
+    const { file, dataDir, entries, open } = setup();
+    const before = fs.readFileSync(file, 'utf8');
+    const { config, notices } = await loadConfigWithStoredSecrets({ file, env: {} }, open, false);
+    expect(config.auth.github?.clientSecret).toBe('s3cret-value');
+    expect(fs.readFileSync(file, 'utf8')).toBe(before);
+    expect(entries.size).toBe(0);
+    expect(notices).toEqual([]);
+    expect(fs.existsSync(dataDir)).toBe(false);
+
+    await loadConfigWithStoredSecrets({ file, env: {} }, open); // serve moves it
+    const looked = await loadConfigWithStoredSecrets({ file, env: {} }, open, false);
+    expect(looked.config.auth.github?.clientSecret).toBe('s3cret-value');
+  });
+
   it('leaves a hub without GitHub sign-in alone', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'teamhub-cfgsec-'));
     const { open, entries } = setup();
