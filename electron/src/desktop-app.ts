@@ -18,6 +18,7 @@ import type { AppInfo, SecretsStatus } from './ipc-contract.js';
 import { registerDesktopIpc } from './ipc-handlers.js';
 import { type MenuActions, type MenuState, appMenuTemplate, statusLine, trayTemplate } from './menus.js';
 import {
+  type LoginProviders,
   type WebPolicy,
   decideNavigation,
   decidePermission,
@@ -41,7 +42,7 @@ export interface DesktopHub {
 /** The parts of hub-core's HubConfig the shell reads. */
 export interface DesktopConfig {
   dataDir: string;
-  auth: { github?: { url: string } | undefined };
+  auth: LoginProviders;
 }
 
 /** hub-core, injected: main.ts passes the real functions, unit tests pass fakes. */
@@ -199,7 +200,7 @@ export class DesktopController<C extends DesktopConfig = DesktopConfig> {
       await hub.start();
       this.hubUrl = windowUrlFor(hub.publicUrl);
       this.lanUrl = lanUrlFor(hub.publicUrl, os.networkInterfaces());
-      this.policy = webPolicyFor(this.hubUrl, config.auth.github?.url);
+      this.policy = webPolicyFor(this.hubUrl, config.auth);
       await this.deps.waitForHub(this.hubUrl);
       this.setState('running');
       this.showWindow(this.hubUrl);

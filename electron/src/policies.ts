@@ -35,7 +35,9 @@ export function isLoginPage(raw: string, policy: WebPolicy): boolean {
   return policy.loginPages.some(
     (p) =>
       p.origin === u.origin &&
-      p.pathPrefixes.some((prefix) => u.pathname === prefix || u.pathname.startsWith(`${prefix}/`)),
+      p.pathPrefixes.some(
+        (prefix) => prefix === '/' || u.pathname === prefix || u.pathname.startsWith(`${prefix}/`),
+      ),
   );
 }
 
@@ -81,17 +83,30 @@ export function isTrustedSender(frame: SenderFrame | null | undefined, policy: W
   return !!frame && frame.parent === null && isHubUrl(frame.url, policy);
 }
 
-/** The policy for a hub on `publicUrl`; GitHub's sign-in pages when GitHub login is set up. */
-export function webPolicyFor(publicUrl: string, githubUrl?: string): WebPolicy {
+/** The sign-in providers the hub is set up with (the parts of hub-core's auth settings read here). */
+export interface LoginProviders {
+  github?: { url: string } | undefined;
+  oidc?: { issuer: string }[] | undefined;
+}
+
+/**
+ * The policy for a hub on `publicUrl`. GitHub: its sign-in pages only (/login, /session, /sessions).
+ * OpenID providers: the issuer's origin, whose login pages live at paths discovery decides.
+ */
+export function webPolicyFor(publicUrl: string, providers: LoginProviders = {}): WebPolicy {
   const hub = new URL(publicUrl);
   const origins = new Set([hub.origin]);
   // The OAuth callback defaults to localhost while the window opens 127.0.0.1: both are this hub.
-  for (const host of ['127.0.0.1', 'localhost', '[::1]']) {
-    if (['127.0.0.1', 'localhost', '[::1]'].includes(hub.hostname))
-      origins.add(`${hub.protocol}//${host}${hub.port ? `:${hub.port}` : ''}`);
-  }
-  const loginPages = githubUrl
-    ? [{ origin: new URL(githubUrl).origin, pathPrefixes: ['/login', '/session', '/sessions'] }]
-    : [];
+  const loopback = ['127.0.0.1', 'localhost', '[::1]'];
+  if (loopback.includes(hub.hostname))
+    for (const host of loopback) origins.add(`${hub.protocol}//${host}${hub.port ? `:${hub.port}` : ''}`);
+  const loginPages: WebPolicy['loginPages'] = [];
+  if (providers.github)
+    loginPages.push({
+      origin: new URL(providers.github.url).origin,
+      pathPrefixes: ['/login', '/session', '/sessions'],
+    });
+  for (const p of providers.oidc ?? [])
+    loginPages.push({ origin: new URL(p.issuer).origin, pathPrefixes: ['/'] });
   return { hubOrigins: [...origins], loginPages };
 }

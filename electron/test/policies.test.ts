@@ -9,7 +9,7 @@ import {
 } from '../src/policies.js';
 import { lanUrlFor, windowUrlFor } from '../src/urls.js';
 
-const policy = webPolicyFor('http://127.0.0.1:8000/hub/', 'https://github.com');
+const policy = webPolicyFor('http://127.0.0.1:8000/hub/', { github: { url: 'https://github.com' } });
 
 describe('navigation', () => {
   it('keeps the hub in the window, on 127.0.0.1 and on localhost (the OAuth callback host)', () => {
@@ -48,9 +48,22 @@ describe('navigation', () => {
   });
 
   it('follows a GitHub Enterprise address', () => {
-    const ghe = webPolicyFor('http://127.0.0.1:8000/hub/', 'https://github.example.com');
+    const ghe = webPolicyFor('http://127.0.0.1:8000/hub/', { github: { url: 'https://github.example.com' } });
     expect(decideNavigation('https://github.example.com/login/oauth/authorize', ghe)).toBe('allow');
     expect(decideNavigation('https://github.com/login/oauth/authorize', ghe)).toBe('open-externally');
+  });
+
+  it("lets an OpenID provider's own origin into the window, nothing else of it", () => {
+    const oidc = webPolicyFor('http://127.0.0.1:8000/hub/', {
+      oidc: [{ issuer: 'https://sso.example.org/realms/team' }],
+    });
+    expect(
+      decideNavigation('https://sso.example.org/realms/team/protocol/openid-connect/auth?x=1', oidc),
+    ).toBe('allow');
+    expect(decideNavigation('https://sso.example.org/login-actions/authenticate', oidc)).toBe('allow');
+    expect(decideNavigation('http://sso.example.org/realms/team', oidc)).toBe('open-externally');
+    expect(decideNavigation('https://example.org/', oidc)).toBe('open-externally');
+    expect(decideNavigation('https://github.com/login', oidc)).toBe('open-externally');
   });
 
   it('a hub on a LAN address is its own origin, without loopback aliases', () => {
