@@ -23,10 +23,12 @@ const openSecretStore = (dataDir: string) =>
     : fileSecretStore(dataDir, "Electron's safeStorage is not available on this system");
 
 /** The hub's settings: TEAMHUB_CONFIG, else config.json in the app's own folder when there is one. */
-function loadSettings() {
+async function loadSettings() {
   const own = path.join(app.getPath('userData'), 'config.json');
   const file = process.env.TEAMHUB_CONFIG ?? (fs.existsSync(own) ? own : undefined);
-  return loadConfigWithStoredSecrets({ ...(file ? { file } : {}), env: process.env }, openSecretStore);
+  const sources = { ...(file ? { file } : {}), env: process.env };
+  const loaded = await loadConfigWithStoredSecrets(sources, openSecretStore);
+  return { ...loaded, store: loaded.store ?? openSecretStore(loaded.config.dataDir) };
 }
 
 const log = (msg: string) => process.stderr.write(`[teamhub-desktop] ${msg}\n`);

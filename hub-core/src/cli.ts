@@ -52,7 +52,13 @@ async function commonFlags(
   args: string[],
   withListen: boolean,
   importSecrets = false,
-): Promise<{ config: HubConfig; rest: string[]; help: boolean; store: SecretStore; notices: string[] }> {
+): Promise<{
+  config: HubConfig;
+  rest: string[];
+  help: boolean;
+  store: SecretStore | undefined;
+  notices: string[];
+}> {
   const names = ['--config', '--data-dir', ...(withListen ? ['--port', '--ip'] : [])];
   const taken: Record<string, string> = {};
   const rest: string[] = [];
@@ -99,8 +105,9 @@ async function serve(args: string[]): Promise<void> {
   }
   if (rest.length)
     throw new HubError(2, 'usage', `teamhub serve does not take ${rest.join(' ')}; see teamhub --help.`);
-  const { secrets, notices } = await loadHubSecrets(secretStore, config.dataDir);
-  process.stderr.write(`Secrets are kept in ${secretStore.description}.\n`);
+  const store = secretStore ?? (await openHeadlessSecretStore(config.dataDir));
+  const { secrets, notices } = await loadHubSecrets(store, config.dataDir);
+  process.stderr.write(`Secrets are kept in ${store.description}.\n`);
   for (const notice of [...configNotices, ...notices]) process.stderr.write(`${notice}\n`);
   // Loaded here, not at the top: the admin commands (user, token) start much faster without the hub.
   const { createHub } = await import('./hub.js');

@@ -29,7 +29,8 @@ function withClientSecret(overrides: Raw | undefined, secret: string): Raw {
 
 export interface ConfigWithSecrets {
   config: HubConfig;
-  store: SecretStore;
+  /** Always opened when importing; when only looking, only if the GitHub secret had to be read. */
+  store: SecretStore | undefined;
   notices: string[];
 }
 
@@ -60,10 +61,12 @@ export async function loadConfigWithStoredSecrets(
       ? { ...sources, overrides: withClientSecret(sources.overrides, PLACEHOLDER) }
       : sources,
   );
+  // Looking only, with nothing to read from it: the store (and keytar) is not even opened.
+  if (!importSecrets && (!wantsGithub || given !== undefined))
+    return { config: first, store: undefined, notices: [] };
   const store = await openStore(first.dataDir);
   const notices = importSecrets ? await importPlainSecretsFile(store, first.dataDir) : [];
   if (!wantsGithub) return { config: first, store, notices };
-  if (given !== undefined && !importSecrets) return { config: first, store, notices };
 
   if (given !== undefined) {
     await store.set('githubClientSecret', given);

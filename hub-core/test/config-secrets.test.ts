@@ -91,6 +91,18 @@ describe('the GitHub client secret and the config file', () => {
     expect(looked.config.auth.github?.clientSecret).toBe('s3cret-value');
   });
 
+  it('only looking, opens no store (no keychain probe) when it needs nothing from it', async () => {
+    const { file } = setup();
+    const never = (): SecretStore => {
+      throw new Error('the store was opened');
+    };
+    const given = await loadConfigWithStoredSecrets({ file, env: {} }, never, false);
+    expect(given.store).toBeUndefined();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'teamhub-cfgsec-'));
+    const none = await loadConfigWithStoredSecrets({ env: { TEAMHUB_DATA_DIR: dir } }, never, false);
+    expect(none.config.auth.github).toBeUndefined();
+  });
+
   it('leaves a hub without GitHub sign-in alone', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'teamhub-cfgsec-'));
     const { open, entries } = setup();
