@@ -1,4 +1,3 @@
-import os from 'node:os';
 import {
   BrowserWindow,
   Menu,
@@ -28,7 +27,7 @@ import {
 } from './policies.js';
 import { type QuitBehaviour, SettingsFile, decideQuit } from './quit-setting.js';
 import { type Problem, errorPage, splashPage } from './screens.js';
-import { lanUrlFor, windowUrlFor } from './urls.js';
+import { windowUrlFor } from './urls.js';
 
 /** What the desktop shell needs from a hub (hub-core's Hub, adapted in main.ts). */
 export interface DesktopHub {
@@ -36,6 +35,8 @@ export interface DesktopHub {
   stop(o: { stopServers: boolean }): Promise<void>;
   readonly publicUrl: string;
   runningServers(): number;
+  /** Where teammates reach the hub; null while LAN sharing is off (it can change while running). */
+  lanUrl(): string | null;
   onShutdownRequest(listener: (o: { stopServers: boolean }) => void): void;
 }
 
@@ -82,7 +83,6 @@ export class DesktopController<C extends DesktopConfig = DesktopConfig> {
   state: HubState = 'starting';
   policy: WebPolicy = { hubOrigins: [], loginPages: [] };
   private hubUrl: string | null = null;
-  private lanUrl: string | null = null;
   private secretStore: SecretStore | undefined;
   private secretNotices: string[] = [];
   private quitting: 'no' | 'deciding' | 'done' = 'no';
@@ -138,8 +138,12 @@ export class DesktopController<C extends DesktopConfig = DesktopConfig> {
       electronVersion: process.versions.electron ?? 'unknown',
       platform: process.platform,
       hubUrl: this.hubUrl,
-      lanUrl: this.lanUrl,
+      lanUrl: this.currentLanUrl(),
     };
+  }
+
+  private currentLanUrl(): string | null {
+    return this.state === 'running' ? (this.hub?.lanUrl() ?? null) : null;
   }
 
   secretsStatus(): SecretsStatus {
@@ -199,7 +203,6 @@ export class DesktopController<C extends DesktopConfig = DesktopConfig> {
       hub.onShutdownRequest((o) => void this.quitWith(o.stopServers));
       await hub.start();
       this.hubUrl = windowUrlFor(hub.publicUrl);
-      this.lanUrl = lanUrlFor(hub.publicUrl, os.networkInterfaces());
       this.policy = webPolicyFor(this.hubUrl, config.auth);
       await this.deps.waitForHub(this.hubUrl);
       this.setState('running');
@@ -230,7 +233,7 @@ export class DesktopController<C extends DesktopConfig = DesktopConfig> {
     return {
       hub: this.state,
       runningServers: this.state === 'running' && this.hub ? this.hub.runningServers() : 0,
-      lanUrl: this.lanUrl,
+      lanUrl: this.currentLanUrl(),
       quitBehaviour: this.settings.read().quitBehaviour,
     };
   }
@@ -238,7 +241,10 @@ export class DesktopController<C extends DesktopConfig = DesktopConfig> {
   private actions: MenuActions = {
     open: () => this.focus(),
     openInBrowser: () => void (this.hubUrl && shell.openExternal(this.hubUrl)),
-    copyLanUrl: () => this.lanUrl && clipboard.writeText(this.lanUrl),
+    copyLanUrl: () => {
+      const url = this.currentLanUrl();
+      if (url) clipboard.writeText(url);
+    },
     retry: () => this.retry(),
     setQuitBehaviour: (b: QuitBehaviour) => {
       this.settings.write({ quitBehaviour: b });

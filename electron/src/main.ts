@@ -1,5 +1,6 @@
 // The Electron entry point: wires hub-core (compiled, in the same dist/) into the desktop shell.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, safeStorage } from 'electron';
@@ -13,6 +14,7 @@ import { loadHubSecrets } from '../../hub-core/src/secrets.js';
 import { type DesktopDeps, runDesktop } from './desktop-app.js';
 import { waitForHub } from './hub-ready.js';
 import { safeStorageSecretStore } from './safe-storage-store.js';
+import { lanUrlFor } from './urls.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -45,6 +47,13 @@ const deps: DesktopDeps<HubConfig> = {
         return hub.urls.public;
       },
       runningServers: () => hub.context.store.listServers().filter((s) => s.status === 'running').length,
+      lanUrl: () => {
+        // LAN sharing (settings screen) adds listeners beside loopback; else the hub may listen on a LAN address itself.
+        const lan = hub.context.lan.state();
+        const address = lan.addresses[0];
+        if (address && lan.port) return `http://${address}:${lan.port}/hub/`;
+        return lanUrlFor(hub.urls.public, os.networkInterfaces());
+      },
       onShutdownRequest: (l) => hub.onShutdownRequest(l),
     };
   },

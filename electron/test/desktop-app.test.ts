@@ -11,6 +11,7 @@ vi.mock('electron', () => import('./fake-electron.js'));
 const HUB_URL = 'http://127.0.0.1:8123/hub/';
 
 interface Knobs {
+  lanUrl?: string | null;
   settingsError?: Error;
   startError?: Error;
   running?: number;
@@ -28,6 +29,7 @@ function fakeHub(knobs: Knobs, stops: { stopServers: boolean }[]): DesktopHub {
       stops.push(o);
     },
     runningServers: () => knobs.running ?? 0,
+    lanUrl: () => knobs.lanUrl ?? null,
     onShutdownRequest: () => undefined,
   };
 }
@@ -169,6 +171,27 @@ describe('error screen', () => {
     const shown = pageText(fake.BrowserWindow.instances[0]!.urls.at(-1)!);
     expect(shown).not.toContain('<img');
     expect(shown).toContain('&lt;img src=x onerror=alert(1)&gt;');
+  });
+});
+
+describe('tray', () => {
+  it('shows the running count and copies the LAN URL once LAN sharing is turned on', async () => {
+    const knobs: Knobs = { running: 1 };
+    const ctl = await runDesktop(deps(knobs));
+    expect(fake.Tray.instances[0]!.tooltip).toBe('TeamHub is running — 1 server running');
+    expect(trayItem('Copy LAN URL')).toMatchObject({
+      label: 'Copy LAN URL (LAN sharing is off)',
+      enabled: false,
+    });
+
+    knobs.running = 3;
+    knobs.lanUrl = 'http://192.168.1.20:8123/hub/';
+    ctl!.refreshMenus();
+    expect(fake.Tray.instances[0]!.tooltip).toBe('TeamHub is running — 3 servers running');
+    const copy = trayItem('Copy LAN URL')!;
+    expect(copy).toMatchObject({ label: 'Copy LAN URL (http://192.168.1.20:8123/hub/)', enabled: true });
+    copy.click!();
+    expect(fake.clipboard.text).toBe('http://192.168.1.20:8123/hub/');
   });
 });
 
