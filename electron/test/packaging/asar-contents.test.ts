@@ -16,7 +16,11 @@ const asarFile = path.join(unpacked, 'resources', 'app.asar');
 let entries: string[] = [];
 
 beforeAll(() => {
-  execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
+  // Packs what `npm run build` made (CI and `npm test` build before running tests; building here too
+  // would race the other test files that build).
+  for (const built of ['dist/hub-core/src/hub.js', 'dist/electron/src/main.js', 'renderer/dist/index.html'])
+    if (!fs.existsSync(path.join(root, built)))
+      throw new Error(`${built} is missing: run npm run build first.`);
   const electronDist = makeStandInElectronDist(path.join(work, 'electron-dist'));
   execFileSync(
     path.join(root, 'node_modules', '.bin', 'electron-builder'),

@@ -87,7 +87,8 @@ describe('the desktop app', () => {
     async () => {
       const home = fs.mkdtempSync(path.join(os.tmpdir(), 'teamhub-launch-'));
       const port = await freePort();
-      execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
+      // The build `npm run build` made (see asar-contents.test.ts).
+      expect(fs.existsSync(path.join(root, 'dist', 'electron', 'src', 'main.js'))).toBe(true);
       const appDir = stageApp(path.join(home, 'app'));
       const app = await _electron.launch({
         executablePath: electron.path!,
