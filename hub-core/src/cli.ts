@@ -1,8 +1,11 @@
-import { convertSettingText, loadConfig } from './config/load.js';
+import { convertSettingText } from './config/load.js';
+import { loadConfigWithStoredSecrets } from './config-secrets.js';
 import { tokenCommand, userCommand } from './cli-admin.js';
 import { formatDiagnostics, runDiagnostics } from './diagnostics.js';
 import type { HubConfig } from './config/schema.js';
 import { HubError, describeError, isHubError } from './errors.js';
+import { openHeadlessSecretStore } from './secret-store.js';
+import { type SecretStore, loadHubSecrets } from './secrets.js';
 
 const USAGE = `Usage: teamhub <command> [options]
 
@@ -40,11 +43,22 @@ function fail(err: unknown): never {
   process.exit(isHubError(err) && err.status === 2 ? 2 : 1);
 }
 
-/** Splits the common flags (--config, --data-dir, and for serve --port/--ip) from the command's own. */
-function commonFlags(
+/**
+ * Splits the common flags (--config, --data-dir, and for serve --port/--ip) from the command's own,
+ * and loads the settings with the GitHub client secret kept in the secret store (config-secrets.ts);
+ * only serve moves secrets into the store, the other commands just look.
+ */
+async function commonFlags(
   args: string[],
   withListen: boolean,
-): { config: HubConfig; rest: string[]; help: boolean } {
+  importSecrets = false,
+): Promise<{
+  config: HubConfig;
+  rest: string[];
+  help: boolean;
+  store: SecretStore | undefined;
+  notices: string[];
+}> {
   const names = ['--config', '--data-dir', ...(withListen ? ['--port', '--ip'] : [])];
   const taken: Record<string, string> = {};
   const rest: string[] = [];
@@ -68,20 +82,36 @@ function commonFlags(
     dataDir: taken['--data-dir'],
   };
   const file = taken['--config'];
-  return { config: loadConfig({ ...(file ? { file } : {}), env: process.env, flags }), rest, help };
+  const sources = { ...(file ? { file } : {}), env: process.env, flags };
+  const loaded = await loadConfigWithStoredSecrets(
+    sources,
+    (dataDir) => openHeadlessSecretStore(dataDir),
+    importSecrets,
+  );
+  return { ...loaded, rest, help };
 }
 
 async function serve(args: string[]): Promise<void> {
-  const { config, rest, help } = commonFlags(args, true);
+  const {
+    config,
+    rest,
+    help,
+    store: secretStore,
+    notices: configNotices,
+  } = await commonFlags(args, true, true);
   if (help) {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
   if (rest.length)
     throw new HubError(2, 'usage', `teamhub serve does not take ${rest.join(' ')}; see teamhub --help.`);
+  const store = secretStore ?? (await openHeadlessSecretStore(config.dataDir));
+  const { secrets, notices } = await loadHubSecrets(store, config.dataDir);
+  process.stderr.write(`Secrets are kept in ${store.description}.\n`);
+  for (const notice of [...configNotices, ...notices]) process.stderr.write(`${notice}\n`);
   // Loaded here, not at the top: the admin commands (user, token) start much faster without the hub.
   const { createHub } = await import('./hub.js');
-  const hub = createHub(config);
+  const hub = createHub(config, { secrets });
   await hub.start();
   process.stdout.write(
     `TeamHub is running: open ${hub.urls.public.replace('127.0.0.1', 'localhost')} in a browser.\n`,
@@ -107,14 +137,14 @@ export async function main(argv: string[]): Promise<void> {
     if (command === 'serve') return await serve(rest);
     const print = (line: string) => process.stdout.write(`${line}\n`);
     if (command === 'token') {
-      const { config, rest: own } = commonFlags(rest, false);
+      const { config, rest: own } = await commonFlags(rest, false);
       return await tokenCommand(config, own, print);
     }
     if (command === 'doctor') {
       const json = rest.includes('--json');
       let parsed;
       try {
-        parsed = commonFlags(rest, true);
+        parsed = await commonFlags(rest, true);
       } catch (err) {
         // Scripts asked for JSON: a settings problem is a failed check, not plain text.
         if (!json || !isHubError(err)) throw err;
@@ -151,7 +181,7 @@ export async function main(argv: string[]): Promise<void> {
       return;
     }
     if (command === 'user') {
-      const { config, rest: own } = commonFlags(rest, false);
+      const { config, rest: own } = await commonFlags(rest, false);
       return await userCommand(config, own, print);
     }
     if (command === undefined || command === '-h' || command === '--help' || command === 'help') {

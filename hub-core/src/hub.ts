@@ -16,7 +16,7 @@ import { createHubApp } from './http/app.js';
 import { hubConnectCandidates } from './network.js';
 import { createProxy } from './proxy/proxy.js';
 import { RouteTable } from './proxy/routes.js';
-import { loadOrCreateSecrets } from './secrets.js';
+import { type HubSecrets, loadOrCreateSecrets } from './secrets.js';
 import { loadHubState, lockDataDir, prepareDataDir, saveHubState } from './hub-state.js';
 import { ServerManager } from './servers.js';
 import { Signer } from './signing.js';
@@ -33,6 +33,8 @@ export interface HubOptions {
   logger?: Logger;
   /** Stop every user's container when the hub stops (default true). */
   stopServersOnExit?: boolean;
+  /** Secrets read by the caller from a keychain-backed store; default: the 0600 file in the data folder. */
+  secrets?: HubSecrets;
 }
 
 export interface Hub {
@@ -83,7 +85,7 @@ export function createHub(config: HubConfig, options: HubOptions = {}): Hub {
   const saved = withSavedSettings(config);
   if (saved.problem) log('warn', saved.problem);
   config = saved.config;
-  const secrets = loadOrCreateSecrets(config.dataDir);
+  const secrets = options.secrets ?? loadOrCreateSecrets(config.dataDir);
   const state = loadHubState(config.dataDir);
   const store = new Store(openDatabase(path.join(config.dataDir, 'teamhub.sqlite')));
   const events = new HubEvents(store, log);
