@@ -1,8 +1,19 @@
 import { useState } from 'react';
 import { useT } from '../i18n';
 
-/** Clipboard API where the page is a secure context; a hidden textarea + copy command otherwise (LAN http). */
+/** The desktop bridge, else the Clipboard API in a secure context, else a hidden textarea + copy command (LAN http). */
 async function copyText(text: string): Promise<boolean> {
+  // In the desktop app the preload bridge copies with the OS clipboard (electron/src/ipc-contract.ts).
+  const desktop = (window as { teamhubDesktop?: { copyToClipboard(t: string): Promise<void> } })
+    .teamhubDesktop;
+  if (desktop) {
+    try {
+      await desktop.copyToClipboard(text);
+      return true;
+    } catch {
+      // Fall through to the browser's ways.
+    }
+  }
   if (navigator.clipboard && window.isSecureContext) {
     try {
       await navigator.clipboard.writeText(text);
