@@ -3,6 +3,7 @@ import path from 'node:path';
 import { type ConfigSources, loadConfig } from './config/load.js';
 import type { HubConfig } from './config/schema.js';
 import { HubError } from './errors.js';
+import { withStoredOidcSecrets } from './oidc-secrets.js';
 import { PLAIN_SECRETS_FILE, type SecretStore, importPlainSecretsFile, readSecretsFile } from './secrets.js';
 
 // Stands in for the stored secret while the data folder (where the store lives) is worked out.
@@ -61,12 +62,19 @@ export async function loadConfigWithStoredSecrets(
       ? { ...sources, overrides: withClientSecret(sources.overrides, PLACEHOLDER) }
       : sources,
   );
+  const fileOidc = obj(raw.auth)?.oidc;
+  const hasOidc = Array.isArray(fileOidc) && fileOidc.length > 0 && !obj(sources.overrides?.auth)?.oidc;
   // Looking only, with nothing to read from it: the store (and keytar) is not even opened.
-  if (!importSecrets && (!wantsGithub || given !== undefined))
+  if (!importSecrets && (!wantsGithub || given !== undefined) && !hasOidc)
     return { config: first, store: undefined, notices: [] };
   const store = await openStore(first.dataDir);
   const notices = importSecrets ? await importPlainSecretsFile(store, first.dataDir) : [];
-  if (!wantsGithub) return { config: first, store, notices };
+  const oidc = hasOidc ? await withStoredOidcSecrets(raw, file, store, importSecrets) : undefined;
+  notices.push(...(oidc?.notices ?? []));
+  const withOidc = (o: Raw | undefined): Raw | undefined =>
+    oidc?.oidc ? { ...o, auth: { ...obj(o?.auth), oidc: oidc.oidc } } : o;
+  const loaded = oidc?.oidc ? loadConfig({ ...sources, overrides: withOidc(sources.overrides) }) : first;
+  if (!wantsGithub) return { config: loaded, store, notices };
 
   if (given !== undefined) {
     await store.set('githubClientSecret', given);
@@ -78,7 +86,7 @@ export async function loadConfigWithStoredSecrets(
         `Moved auth.github.clientSecret from ${file} into ${store.description}; the file no longer holds it.`,
       );
     }
-    return { config: first, store, notices };
+    return { config: loaded, store, notices };
   }
 
   let stored: string | undefined;
@@ -104,7 +112,7 @@ export async function loadConfigWithStoredSecrets(
     );
   }
   return {
-    config: loadConfig({ ...sources, overrides: withClientSecret(sources.overrides, stored) }),
+    config: loadConfig({ ...sources, overrides: withClientSecret(withOidc(sources.overrides), stored) }),
     store,
     notices,
   };

@@ -7,8 +7,8 @@ export interface HubSecrets {
   cookieSecret: Buffer;
 }
 
-/** The names a hub keeps in its secret store. */
-export type SecretName = 'cookieSecret' | 'githubClientSecret';
+/** The names a hub keeps in its secret store (one OpenID client secret per provider id). */
+export type SecretName = 'cookieSecret' | 'githubClientSecret' | `oidcClientSecret:${string}`;
 
 /** Where a hub keeps its secrets: the OS keychain (keytar or Electron safeStorage) or a 0600 file. */
 export interface SecretStore {

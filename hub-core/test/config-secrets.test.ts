@@ -115,3 +115,46 @@ describe('the GitHub client secret and the config file', () => {
     expect(entries.size).toBe(0);
   });
 });
+
+describe('OpenID client secrets and the config file', () => {
+  const provider = (extra: Record<string, unknown> = {}) => ({
+    id: 'corp',
+    displayName: 'Corp SSO',
+    issuer: 'https://id.example.org',
+    clientId: 'teamhub',
+    ...extra,
+  });
+  function oidcSetup(oidc: unknown[]) {
+    const s = setup();
+    fs.writeFileSync(s.file, JSON.stringify({ dataDir: s.dataDir, auth: { oidc } }, null, 2), {
+      mode: 0o600,
+    });
+    return s;
+  }
+  const oidcInFile = (file: string) =>
+    (JSON.parse(fs.readFileSync(file, 'utf8')) as { auth: { oidc: Record<string, unknown>[] } }).auth.oidc;
+
+  it('are moved into the store at serve, read back on the next start; public clients stay public', async () => {
+    const { file, entries, open } = oidcSetup([
+      provider({ clientSecret: 'oidc-s3cret' }),
+      provider({ id: 'pub' }),
+    ]);
+    const first = await loadConfigWithStoredSecrets({ file, env: {} }, open);
+    expect(first.config.auth.oidc.map((p) => p.clientSecret)).toEqual(['oidc-s3cret', undefined]);
+    expect(oidcInFile(file)).toEqual([provider(), provider({ id: 'pub' })]);
+    expect([...entries.values()]).toContain('oidc-s3cret');
+    expect(first.notices.join('\n')).toContain('Moved the client secret of the OpenID provider(s) corp from');
+
+    const again = await loadConfigWithStoredSecrets({ file, env: {} }, open);
+    expect(again.config.auth.oidc.map((p) => p.clientSecret)).toEqual(['oidc-s3cret', undefined]);
+    expect(again.notices).toEqual([]);
+  });
+
+  it('commands that only look leave the file as it is', async () => {
+    const { file, entries, open } = oidcSetup([provider({ clientSecret: 'oidc-s3cret' })]);
+    const looked = await loadConfigWithStoredSecrets({ file, env: {} }, open, false);
+    expect(looked.config.auth.oidc[0]?.clientSecret).toBe('oidc-s3cret');
+    expect(oidcInFile(file)[0]?.clientSecret).toBe('oidc-s3cret');
+    expect(entries.size).toBe(0);
+  });
+});
