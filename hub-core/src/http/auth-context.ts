@@ -38,9 +38,16 @@ export function authFor(user: UserRow, scopes: Set<string>, extra: Partial<Auth>
 /** What a token may do: its own scopes, limited to its owner's, plus identifying the owner. */
 export function tokenScopes(ctx: HubContext, token: TokenRow, user: UserRow): Set<string> {
   const owner = userScopes(user);
+  // Asked once per scope for the same few users: look each up once (it was ~20 queries a request).
+  const known = new Map<string, string[]>();
   const groupsOf = (name: string) => {
-    const u = ctx.store.getUser(name);
-    return u ? ctx.store.groups.groupNamesOf(u.id) : [];
+    let groups = known.get(name);
+    if (!groups) {
+      const u = ctx.store.getUser(name);
+      groups = u ? ctx.store.groups.groupNamesOf(u.id) : [];
+      known.set(name, groups);
+    }
+    return groups;
   };
   const wanted = expandScopes([...token.scopes, ...identifyScopes(user.name)], {
     name: user.name,
