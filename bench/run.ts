@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { installSignalHandlers, onCleanup, runCleanup } from './lib/cleanup.js';
+import { installSignalHandlers, interrupted, onCleanup, runCleanup } from './lib/cleanup.js';
 import { parseOptions } from './lib/options.js';
 import { summarize } from './lib/stats.js';
 import { renderTable } from './lib/table.js';
@@ -123,6 +123,7 @@ main().then(
     process.exit(0);
   },
   async (err: unknown) => {
+    if (interrupted()) return;
     process.stderr.write(
       `bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
     );

@@ -14,6 +14,12 @@ export function trackChild(child: ChildProcess): void {
 }
 
 let running: Promise<void> | undefined;
+let stoppedBySignal = false;
+
+/** True once Ctrl-C or a kill started the cleanup: what fails afterwards is a consequence, not news. */
+export function interrupted(): boolean {
+  return stoppedBySignal;
+}
 
 export function runCleanup(): Promise<void> {
   running ??= (async () => {
@@ -28,6 +34,7 @@ export function runCleanup(): Promise<void> {
 export function installSignalHandlers(): void {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
+      stoppedBySignal = true;
       console.error(`\n${signal}: stopping every peer and container the bench started…`);
       void runCleanup().finally(() => process.exit(130));
     });

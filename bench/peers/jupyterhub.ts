@@ -57,6 +57,15 @@ c.ConfigurableHTTPProxy.pid_file = '${this.dir}/proxy.pid'
 
   async stop(): Promise<void> {
     await this.child?.stop();
+    // JupyterHub stops its proxy on a clean exit; after a SIGKILL the proxy would outlive it.
+    const pidFile = path.join(this.dir, 'proxy.pid');
+    if (this.dir && fs.existsSync(pidFile)) {
+      try {
+        process.kill(Number(fs.readFileSync(pidFile, 'utf8').trim()), 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
     if (this.dir) fs.rmSync(this.dir, { recursive: true, force: true });
   }
 }
