@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [-- --only=proxy,api,spawn,footprint]`: every peer started here, every
+// `npm run bench [-- --quick] [-- --only=proxy,churn,api,spawn,footprint]`: every peer started here, every
 // scenario run against each of them in turn, one table on stdout, raw numbers in bench/results/.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -39,7 +39,7 @@ async function main(): Promise<void> {
       .join(' ')}`,
   );
 
-  if (wants('proxy') || wants('footprint')) {
+  if (wants('proxy') || wants('churn')) {
     const backend = await startBackend();
     onCleanup(() => backend.child.stop());
     const teamhub = new TeamHubProxy();
@@ -52,7 +52,7 @@ async function main(): Promise<void> {
       await teamhub.ensureRoutes(1, backend.url);
       await chp.ensureRoutes(1, backend.url);
     }
-    if (wants('footprint')) rows.push(...(await churnScenario(o, { teamhub, chp }, progress)));
+    if (wants('churn')) rows.push(...(await churnScenario(o, { teamhub, chp }, progress)));
     await Promise.all([teamhub.child.stop(), chp.child.stop(), backend.child.stop()]);
   }
 

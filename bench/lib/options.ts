@@ -24,7 +24,7 @@ export function parseOptions(argv: string[]): BenchOptions {
   const unknown = argv.filter((a) => a !== '--quick' && !a.startsWith('--only='));
   if (unknown.length)
     throw new Error(
-      `unknown argument ${unknown.join(' ')}; use --quick and/or --only=proxy,api,spawn,footprint`,
+      `unknown argument ${unknown.join(' ')}; use --quick and/or --only=proxy,churn,api,spawn,footprint`,
     );
   const only = onlyArg ? onlyArg.slice('--only='.length).split(',') : undefined;
   const common = { routeCounts: [1, 100, 1000], connections: 50, users: 1000, only };

@@ -83,7 +83,7 @@ export class RawDocker {
       `http://${stdout.trim()}:8888${prefix}api`,
       (a) => a.status === 200 && a.body.includes('version'),
       {
-        timeoutMs: 120_000,
+        timeoutMs: 600_000,
         since,
         what: `docker run ${name}`,
       },
