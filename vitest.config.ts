@@ -6,7 +6,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['hub-core/test/**/*.test.ts', 'renderer/test/**/*.test.ts'],
+          include: ['hub-core/test/**/*.test.ts', 'renderer/test/**/*.test.ts', 'bench/test/**/*.test.ts'],
           testTimeout: 30_000,
         },
       },

@@ -28,6 +28,10 @@ export interface Auth {
   parsed: Map<string, Filters>;
 }
 
+const ACTIVITY_RESOLUTION_MS = 30_000;
+const activityStale = (ts: string | null): boolean =>
+  !ts || !(Date.now() - Date.parse(ts) < ACTIVITY_RESOLUTION_MS);
+
 // The documented header forms: `token X` or `bearer X`, any case (JupyterHub's rule).
 const AUTH_HEADER = /^(?:token|bearer)\s+([^\s]+)$/i;
 
@@ -38,9 +42,16 @@ export function authFor(user: UserRow, scopes: Set<string>, extra: Partial<Auth>
 /** What a token may do: its own scopes, limited to its owner's, plus identifying the owner. */
 export function tokenScopes(ctx: HubContext, token: TokenRow, user: UserRow): Set<string> {
   const owner = userScopes(user);
+  // Asked once per scope for the same few users: look each up once (it was ~20 queries a request).
+  const known = new Map<string, string[]>();
   const groupsOf = (name: string) => {
-    const u = ctx.store.getUser(name);
-    return u ? ctx.store.groups.groupNamesOf(u.id) : [];
+    let groups = known.get(name);
+    if (!groups) {
+      const u = ctx.store.getUser(name);
+      groups = u ? ctx.store.groups.groupNamesOf(u.id) : [];
+      known.set(name, groups);
+    }
+    return groups;
   };
   const wanted = expandScopes([...token.scopes, ...identifyScopes(user.name)], {
     name: user.name,
@@ -85,8 +96,10 @@ export function resolveAuth(ctx: HubContext, req: Request): Auth | undefined {
         'Invalid or expired token: the hub knows no such token (it may have been revoked or have expired).',
       );
     }
-    ctx.store.touchToken(token.id);
-    if (token.kind !== 'server') ctx.store.touchUser(user.id);
+    // Two database writes per request were a visible share of GET /hub/api/user; like JupyterHub's
+    // activity_resolution (30 s), a last_activity that recent is left as it is.
+    if (activityStale(token.last_activity)) ctx.store.touchToken(token.id);
+    if (token.kind !== 'server' && activityStale(user.last_activity)) ctx.store.touchUser(user.id);
     return authFor(user, tokenScopes(ctx, token, user), { via: 'token', token });
   }
   const s = sessionFromCookie(ctx, req);

@@ -1,4 +1,4 @@
-import type http from 'node:http';
+import http from 'node:http';
 import type net from 'node:net';
 import { ProxyServer } from 'http-proxy-3';
 import { describeError } from '../errors.js';
@@ -71,7 +71,10 @@ export function createProxy(opts: ProxyOptions): {
   upgrade: (req: http.IncomingMessage, socket: net.Socket, head: Buffer) => void;
   close: () => void;
 } {
-  const proxy = new ProxyServer({ ws: true, xfwd: true, proxyTimeout: 0 });
+  // Without an agent every proxied request opens (and closes) a new connection to the container:
+  // connect() dominated the proxy's CPU profile and throughput was a third of configurable-http-proxy's.
+  const agent = new http.Agent({ keepAlive: true, maxFreeSockets: 256 });
+  const proxy = new ProxyServer({ ws: true, xfwd: true, proxyTimeout: 0, agent });
   proxy.on('error', () => undefined);
 
   return {
@@ -105,6 +108,7 @@ export function createProxy(opts: ProxyOptions): {
     },
     close() {
       proxy.close();
+      agent.destroy();
     },
   };
 }
