@@ -100,3 +100,31 @@ describe('/hub/ui/api', () => {
     expect(anon.status).toBe(401);
   });
 });
+
+describe('password accounts switched from the settings screen', () => {
+  it('turn on with sign-up by approval at once, and a bad mode is refused per field', async () => {
+    const bad = await call('PATCH', '/hub/ui/api/settings', ADMIN, { passwords: { signup: 'anyone' } });
+    expect(bad.status).toBe(400);
+    expect(Object.keys(bad.json?.fields as object)).toEqual(['passwords.signup']);
+    const off = await call('PATCH', '/hub/ui/api/settings', ADMIN, { passwords: { enabled: false } });
+    expect(off.status).toBe(200);
+    const before = (await (await fetch(`${th.base}/hub/login/options`)).json()) as {
+      providers: { id: string }[];
+    };
+    expect(before.providers.map((p) => p.id)).not.toContain('local');
+    const on = await call('PATCH', '/hub/ui/api/settings', ADMIN, {
+      passwords: { enabled: true, signup: 'approval' },
+    });
+    expect(on.status).toBe(200);
+    const after = (await (await fetch(`${th.base}/hub/login/options`)).json()) as {
+      providers: { id: string }[];
+      localSignup: boolean;
+    };
+    expect(after.providers.map((p) => p.id)).toContain('local');
+    expect(after.localSignup).toBe(true);
+    expect((await call('GET', '/hub/ui/api/settings')).json?.passwords).toEqual({
+      enabled: true,
+      signup: 'approval',
+    });
+  });
+});

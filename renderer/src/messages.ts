@@ -1,5 +1,9 @@
 /** Every UI string, in English; zh-CN must translate each key (a unit test checks both ways). */
 export const en = {
+  passwordsOn: 'Password accounts kept by this hub',
+  signupMode: 'Sign-up:',
+  signupModeApproval: 'people may ask; an admin approves',
+  signupModeOff: 'invite links only',
   deviceFlowOn: "Teammates can also sign in with a code (GitHub's device flow): no callback needed.",
   discoveryFailed: 'discovery failed',
   discoveryOk: 'discovery answers',
@@ -196,6 +200,10 @@ export const en = {
 export type MessageKey = keyof typeof en;
 
 export const zhCN: Record<MessageKey, string> = {
+  passwordsOn: '由本 Hub 保管的密码账户',
+  signupMode: '注册方式：',
+  signupModeApproval: '可以申请，由管理员批准',
+  signupModeOff: '仅限邀请链接',
   deviceFlowOn: '同事也可以用验证码登录（GitHub 设备流程），无需回调地址。',
   discoveryFailed: '发现失败',
   discoveryOk: '发现正常',

@@ -152,6 +152,7 @@ export function uiRoutes(ctx: HubContext): Router {
         : null,
       githubProblem: ctx.githubProblem ?? null,
       access: { allowAll: c.auth.allowAll, allowedUsers: c.auth.allowedUsers, adminUsers: c.auth.adminUsers },
+      passwords: { enabled: c.auth.local.enabled, signup: c.auth.local.signup },
       spawner: {
         image: c.docker.image,
         allowedImages: c.docker.allowedImages,

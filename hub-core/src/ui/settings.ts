@@ -16,6 +16,10 @@ const patchSchema = z
       })
       .strict()
       .optional(),
+    passwords: z
+      .object({ enabled: z.boolean().optional(), signup: z.string().optional() })
+      .strict()
+      .optional(),
     spawner: z
       .object({
         image: z.string().optional(),
@@ -39,6 +43,8 @@ const FIELD_OF: Record<string, string> = {
   'auth.allowAll': 'access.allowAll',
   'auth.allowedUsers': 'access.allowedUsers',
   'auth.adminUsers': 'access.adminUsers',
+  'auth.local.enabled': 'passwords.enabled',
+  'auth.local.signup': 'passwords.signup',
   'docker.image': 'spawner.image',
   'docker.allowedImages': 'spawner.allowedImages',
   'docker.memLimit': 'spawner.memLimit',
@@ -71,6 +77,7 @@ export function patchedConfig(config: HubConfig, body: unknown): { next: HubConf
   const patch = parsed.data;
   const copy = structuredClone(config) as HubConfig & { docker: Record<string, unknown> };
   Object.assign(copy.auth, patch.access ?? {});
+  copy.auth.local = { ...copy.auth.local, ...(patch.passwords as Partial<HubConfig['auth']['local']>) };
   for (const [k, v] of Object.entries(patch.spawner ?? {})) {
     if (v === null) delete copy.docker[k];
     else copy.docker[k] = v;
@@ -92,6 +99,7 @@ function mergeSaved(a: SettingsPatch, b: SettingsPatch): SettingsPatch {
   return {
     access: { ...a.access, ...b.access },
     spawner: { ...a.spawner, ...b.spawner },
+    passwords: { ...a.passwords, ...b.passwords },
     ...((b.lan ?? a.lan) ? { lan: b.lan ?? a.lan } : {}),
   };
 }
@@ -120,7 +128,8 @@ export function readSavedSettings(dataDir: string): { saved: SettingsPatch; prob
 /** Settings saved from the UI win over the config file; invalid ones are skipped with a warning. */
 export function withSavedSettings(config: HubConfig): { config: HubConfig; problem?: string } {
   const { saved, problem } = readSavedSettings(config.dataDir);
-  if (problem || (!saved.access && !saved.spawner)) return { config, ...(problem ? { problem } : {}) };
+  if (problem || (!saved.access && !saved.spawner && !saved.passwords))
+    return { config, ...(problem ? { problem } : {}) };
   try {
     return { config: patchedConfig(config, saved).next };
   } catch (err) {
@@ -145,6 +154,7 @@ export function applySettings(config: HubConfig, body: unknown): HubConfig {
   if (saved.lan) throw invalid({ lan: 'LAN sharing is changed with PUT /hub/ui/api/settings/lan' });
   saveSettings(config.dataDir, saved);
   config.auth.allowAll = next.auth.allowAll;
+  config.auth.local = next.auth.local;
   config.auth.allowedUsers = next.auth.allowedUsers;
   config.auth.adminUsers = next.auth.adminUsers;
   config.docker.image = next.docker.image;

@@ -28,6 +28,7 @@ export interface SettingsView {
   github: { clientId: string; url: string; callbackUrl: string; scopes: string[] } | null;
   githubProblem: string | null;
   access: { allowAll: boolean; allowedUsers: string[]; adminUsers: string[] };
+  passwords: { enabled: boolean; signup: 'off' | 'approval' };
   spawner: { image: string; allowedImages: string[]; memLimit: string | null; cpuLimit: number | null };
   onlyAdmins: boolean;
   savedIn: string;
@@ -43,6 +44,8 @@ interface Check {
 function AccessForm({ s, onSaved }: { s: SettingsView; onSaved: () => void }) {
   const t = useT();
   const [allowAll, setAllowAll] = useState(s.access.allowAll);
+  const [passwords, setPasswords] = useState(s.passwords.enabled);
+  const [signup, setSignup] = useState(s.passwords.signup);
   const [allowed, setAllowed] = useState(s.access.allowedUsers.join('\n'));
   const [admins, setAdmins] = useState(s.access.adminUsers.join('\n'));
   const [image, setImage] = useState(s.spawner.image);
@@ -61,6 +64,7 @@ function AccessForm({ s, onSaved }: { s: SettingsView; onSaved: () => void }) {
         method: 'PATCH',
         json: {
           access: { allowAll, allowedUsers: splitNames(allowed), adminUsers: splitNames(admins) },
+          passwords: { enabled: passwords, signup },
           spawner: {
             image: image.trim(),
             allowedImages: splitNames(more),
@@ -90,6 +94,30 @@ function AccessForm({ s, onSaved }: { s: SettingsView; onSaved: () => void }) {
         {t('allowAll')}
       </label>
       <p className="muted">{t('allowAllHelp')}</p>
+      <div className="row">
+        <label className="inline switch">
+          <input
+            type="checkbox"
+            id="passwords-enabled"
+            role="switch"
+            checked={passwords}
+            onChange={(e) => setPasswords(e.target.checked)}
+          />
+          {t('passwordsOn')}
+        </label>
+        <label className="inline">
+          {t('signupMode')}
+          <select
+            id="signup-mode"
+            value={signup}
+            onChange={(e) => setSignup(e.target.value as 'off' | 'approval')}
+            disabled={!passwords}
+          >
+            <option value="off">{t('signupModeOff')}</option>
+            <option value="approval">{t('signupModeApproval')}</option>
+          </select>
+        </label>
+      </div>
       <div className="grid2">
         <Field
           label={t('allowedUsers')}
