@@ -54,12 +54,14 @@ missing_packages() {
   [[ -x /usr/bin/chromium ]] || printf '%s\n' chromium
   # Debian's JupyterHub 3.0: the reference the REST differential test compares TeamHub against.
   [[ -d /usr/lib/python3/dist-packages/jupyterhub ]] || printf '%s\n' jupyterhub
+  # A CJK font, so the 简体中文 screenshots show characters rather than empty boxes.
+  [[ -d /usr/share/fonts/truetype/wqy ]] || printf '%s\n' fonts-wqy-microhei
 }
 
 report_packages() {
   local missing_list=$1
   local pkg
-  for pkg in docker.io debootstrap chromium jupyterhub; do
+  for pkg in docker.io debootstrap chromium jupyterhub fonts-wqy-microhei; do
     if grep -qx "${pkg}" <<<"${missing_list}"; then
       say "done: ${pkg} installed"
     else
