@@ -46,18 +46,37 @@ const USER_FIELDS: Record<string, string[]> = {
 export interface UserModelOptions {
   includeStopped?: boolean;
   withState?: boolean;
+  /** Prefetched groups and servers, for lists: one query each instead of per user. */
+  lookup?: UserLookup;
+}
+
+export interface UserLookup {
+  groupsOf(userId: number): string[];
+  serversOf(userId: number): ServerRow[];
+}
+
+/** Everyone's groups and servers, fetched once for a list of users. */
+export function userLookup(ctx: HubContext, servers = ctx.store.listServers()): UserLookup {
+  const groups = ctx.store.groups.groupNamesByUser();
+  const byUser = new Map<number, ServerRow[]>();
+  for (const s of servers) {
+    const list = byUser.get(s.user_id);
+    if (list) list.push(s);
+    else byUser.set(s.user_id, [s]);
+  }
+  return { groupsOf: (id) => groups.get(id) ?? [], serversOf: (id) => byUser.get(id) ?? [] };
 }
 
 /** The full user model; `servers` lists active servers unless stopped ones are asked for. */
 export function userModel(ctx: HubContext, user: UserRow, o: UserModelOptions = {}): Record<string, unknown> {
-  const servers = ctx.store.serversOf(user.id);
+  const servers = o.lookup?.serversOf(user.id) ?? ctx.store.serversOf(user.id);
   const def = servers.find((s) => s.name === '');
   return {
     kind: 'user',
     name: user.name,
     admin: user.admin,
     roles: user.admin ? ['admin', 'user'] : ['user'],
-    groups: ctx.store.groups.groupNamesOf(user.id),
+    groups: o.lookup?.groupsOf(user.id) ?? ctx.store.groups.groupNamesOf(user.id),
     server: def?.status === 'running' ? serverPrefix(user.name) : null,
     pending: pendingOf(def),
     created: user.created,
@@ -78,7 +97,10 @@ export function visibleUserModel(
   user: UserRow,
   o: UserModelOptions = {},
 ): Record<string, unknown> | undefined {
-  const target = { user: user.name, groups: ctx.store.groups.groupNamesOf(user.id) };
+  const target = {
+    user: user.name,
+    groups: o.lookup?.groupsOf(user.id) ?? ctx.store.groups.groupNamesOf(user.id),
+  };
   const allowed = new Set<string>();
   for (const [scope, fields] of Object.entries(USER_FIELDS)) {
     if (check(auth.parsed, scope, target) === 'yes') fields.forEach((f) => allowed.add(f));

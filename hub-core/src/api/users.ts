@@ -15,7 +15,7 @@ import {
   validName,
   jsonBody,
 } from './common.js';
-import { isActive, userModel, visibleUserModel } from './models.js';
+import { isActive, userLookup, userModel, visibleUserModel } from './models.js';
 
 const USER_KEYS: Record<string, (v: unknown) => boolean> = {
   name: (v) => typeof v === 'string',
@@ -115,7 +115,10 @@ export function userRoutes(ctx: HubContext): Router {
       )
       .sort((a, b) => (desc ? -1 : 1) * compare(sortKey(a), sortKey(b)) || a.id - b.id);
     const slice = users.slice(page.offset, page.offset + page.limit);
-    const opts = { includeStopped: includeStopped(req.query.include_stopped_servers) };
+    const opts = {
+      includeStopped: includeStopped(req.query.include_stopped_servers),
+      lookup: userLookup(ctx, servers),
+    };
     const items = slice.map((u) => visibleUserModel(ctx, auth, u, opts)).filter((m) => m !== undefined);
     if (!page.paginated && users.length > slice.length && page.offset === 0) {
       ctx.log(

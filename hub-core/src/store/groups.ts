@@ -57,6 +57,21 @@ export class GroupStore {
       .all(groupId) as { name: string }[];
     return rows.map((r) => r.name);
   }
+  /** Every user's group names in one query (for lists, instead of one query per user). */
+  groupNamesByUser(): Map<number, string[]> {
+    const rows = this.db
+      .prepare(
+        'SELECT ug.user_id AS user_id, g.name AS name FROM user_groups ug JOIN groups g ON g.id = ug.group_id ORDER BY g.id',
+      )
+      .all() as { user_id: number; name: string }[];
+    const out = new Map<number, string[]>();
+    for (const r of rows) {
+      const list = out.get(r.user_id);
+      if (list) list.push(r.name);
+      else out.set(r.user_id, [r.name]);
+    }
+    return out;
+  }
   groupNamesOf(userId: number): string[] {
     const rows = this.db
       .prepare(
