@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { GithubProvider } from '../../e2e/fixtures/github-provider.js';
 import { type TestHub, startTestHub } from '../../e2e/fixtures/test-hub.js';
 
 // Issue 7, item 0: LAN sharing switched on and off while the hub runs. A loopback alias (127.0.0.2)
@@ -93,5 +94,57 @@ describe('LAN sharing', () => {
       await fetch(`${th.base}/hub/ui/api/settings`, { headers: { authorization: `token ${T}` } })
     ).json()) as { lan: { addresses: string[] } };
     expect(s.lan.addresses).toEqual(['127.0.0.2']);
+  });
+});
+
+describe('the sign-in check with LAN sharing on', () => {
+  it('checks the teammates’ callback URL too, and it reaches the hub', async () => {
+    const provider = await new GithubProvider({
+      clientId: 'Ov23liLanCheck',
+      clientSecret: 'lan-check-secret',
+      callbackUrl: 'unused',
+    }).start();
+    const hub = await startTestHub({
+      apiTokens: { [T]: 'boss' },
+      auth: {
+        adminUsers: ['boss'],
+        github: {
+          clientId: 'Ov23liLanCheck',
+          clientSecret: 'lan-check-secret',
+          url: provider.url,
+          apiUrl: provider.apiUrl,
+        },
+      },
+      docker: { socketPath: '/nonexistent/docker.sock' },
+    });
+    try {
+      const headers = { authorization: `token ${T}`, 'content-type': 'application/json' };
+      const lanOn = await fetch(`${hub.base}/hub/ui/api/settings/lan`, {
+        method: 'PUT',
+        headers,
+        body: JSON.stringify({ addresses: ['127.0.0.3'] }),
+      });
+      expect(lanOn.status).toBe(200);
+      const res = await fetch(`${hub.base}/hub/ui/api/settings/check-login`, {
+        method: 'POST',
+        headers,
+        body: '{}',
+      });
+      const { checks } = (await res.json()) as { checks: { name: string; ok: boolean }[] };
+      expect(checks).toEqual([
+        expect.objectContaining({ name: 'provider', ok: true }),
+        expect.objectContaining({
+          name: `callback http://localhost:${hub.port}/hub/oauth_callback`,
+          ok: true,
+        }),
+        expect.objectContaining({
+          name: `callback http://127.0.0.3:${hub.port}/hub/oauth_callback`,
+          ok: true,
+        }),
+      ]);
+    } finally {
+      await hub.stop();
+      await provider.stop();
+    }
   });
 });

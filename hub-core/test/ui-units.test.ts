@@ -132,10 +132,10 @@ describe('the sign-in check on the settings screen', () => {
         auth: { github: { clientId: 'Ov23liX', clientSecret: 's', url: closed } },
       },
     });
-    const checks = await checkGithubLogin(c, `${closed}/hub/oauth_callback`);
+    const checks = await checkGithubLogin(c, [`${closed}/hub/oauth_callback`]);
     expect(checks.map((x) => [x.name, x.ok])).toEqual([
       ['provider', false],
-      ['callback', false],
+      [`callback ${closed}/hub/oauth_callback`, false],
     ]);
     expect(checks[0]?.message).toMatch(new RegExp(`^GitHub does not answer at ${closed}: .*ECONNREFUSED`));
     expect(checks[1]?.fix).toContain('/hub/oauth_callback');

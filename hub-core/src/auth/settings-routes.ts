@@ -18,6 +18,22 @@ export function onlyAdminsCanSignIn(ctx: HubContext): boolean {
   return !someoneElse;
 }
 
+/** Teammates' host:port: the LAN sharing listeners, or every LAN address when bound to all. */
+export function teammateHosts(ctx: HubContext): string[] {
+  const shared = ctx.lan.state();
+  return lanUrls(ctx.config.ip, shared.port ?? ctx.config.port, shared.addresses).map((u) => new URL(u).host);
+}
+
+/** The callback URLs to register: the configured one, else this hub's and one per teammate address. */
+export function callbackUrls(
+  configured: string | undefined,
+  fallback: string,
+  path: string,
+  hosts: string[],
+) {
+  return configured ? [configured] : [fallback, ...hosts.map((h) => `http://${h}${path}`)];
+}
+
 /**
  * GET /hub/api/auth/settings (admins): what each provider needs registered (callback URLs, scopes),
  * whether each OpenID provider's discovery answers, and the warning when only admins can sign in
@@ -28,13 +44,9 @@ export function authSettingsRoutes(ctx: HubContext): Router {
   r.get('/hub/api/auth/settings', async (req, res) => {
     needScope(caller(ctx, req, res), ['admin:users']);
     const auth = ctx.config.auth;
-    // Teammates' addresses: the LAN sharing listeners, or every LAN address when bound to all.
-    const shared = ctx.lan.state();
-    const lan = lanUrls(ctx.config.ip, shared.port ?? ctx.config.port, shared.addresses).map(
-      (u) => new URL(u).host,
-    );
+    const lan = teammateHosts(ctx);
     const urls = (configured: string | undefined, fallback: string, path: string) =>
-      configured ? [configured] : [fallback, ...lan.map((h) => `http://${h}${path}`)];
+      callbackUrls(configured, fallback, path, lan);
     const providers: Record<string, unknown>[] = [];
     if (auth.github && ctx.github) {
       const orgs = auth.github.allowedOrganizations;

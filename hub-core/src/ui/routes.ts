@@ -4,7 +4,7 @@ import { tokenModel } from '../api/models.js';
 import type { HubContext } from '../context.js';
 import { HubError } from '../errors.js';
 import { type Auth, tokenScopes, xsrfToken } from '../http/auth-context.js';
-import { onlyAdminsCanSignIn } from '../auth/settings-routes.js';
+import { callbackUrls, onlyAdminsCanSignIn, teammateHosts } from '../auth/settings-routes.js';
 import { runDiagnostics } from '../diagnostics.js';
 import { SCOPE_DEFINITIONS } from '../scopes.js';
 import { offeredImages } from '../spawner/container-spec.js';
@@ -216,7 +216,11 @@ export function uiRoutes(ctx: HubContext): Router {
   r.post('/hub/ui/api/settings/check-login', json, async (req, res) => {
     const auth = caller(ctx, req, res);
     needAdmin(auth);
-    res.json({ checks: await checkGithubLogin(ctx.config, githubCallbackUrl(ctx.config)) });
+    const gh = ctx.config.auth.github;
+    const callbacks = ctx.github
+      ? callbackUrls(gh?.callbackUrl, ctx.github.callbackUrl, '/hub/oauth_callback', teammateHosts(ctx))
+      : [githubCallbackUrl(ctx.config)];
+    res.json({ checks: await checkGithubLogin(ctx.config, callbacks) });
   });
 
   r.get('/hub/ui/api/doctor', async (req, res) => {
