@@ -24,6 +24,11 @@ npx eslint .
 npx prettier --check . >/dev/null || { npx prettier --check . || true; echo "test: formatting differs; run npm run format" >&2; exit 1; }
 
 mkdir -p .test-artifacts
+# Every temporary folder the tests make (data dirs, configs, browser profiles) lives under one root,
+# removed when the run ends, whatever the tests leave behind.
+TMPDIR=$(mktemp -d "${TMPDIR:-/tmp}/teamhub-tests.XXXXXX")
+export TMPDIR
+trap 'rm -rf "$TMPDIR"' EXIT
 status=0
 echo "== tests"
 npx vitest run --reporter=default --reporter=json --outputFile.json=.test-artifacts/vitest.json || status=$?

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/load.js';
 import { lanAddresses } from '../src/lan-sharing.js';
 import { cpuPercent, memoryBytes } from '../src/ui/containers.js';
@@ -15,7 +15,13 @@ import {
   withSavedSettings,
 } from '../src/ui/settings.js';
 
-const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'teamhub-ui-'));
+const made: string[] = [];
+const tmp = () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'teamhub-ui-'));
+  made.push(dir);
+  return dir;
+};
+afterAll(() => made.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
 const config = (dataDir = tmp()) => loadConfig({ env: {}, overrides: { dataDir } });
 
 describe('settings changed in the UI', () => {
