@@ -119,6 +119,7 @@ start_dockerd() {
   fi
 
   # A dockerd that is still starting up must not get a twin.
+  local started=''
   if pgrep -x dockerd >/dev/null; then
     say "wait: dockerd is running but not answering yet; waiting up to ${DOCKERD_WAIT_SECONDS}s"
   else
@@ -126,6 +127,7 @@ start_dockerd() {
     # setsid + nohup so dockerd outlives this script and its terminal; nothing
     # on this machine (no systemd) would start it otherwise.
     setsid nohup dockerd >>"${DOCKERD_LOG}" 2>&1 </dev/null &
+    started=$!
   fi
 
   local deadline=$((SECONDS + DOCKERD_WAIT_SECONDS))
@@ -134,7 +136,11 @@ start_dockerd() {
       say "done: dockerd started (engine $(engine_version))"
       return
     fi
-    if ! pgrep -x dockerd >/dev/null; then
+    # The process just started may not be named dockerd yet (setsid and nohup exec into it), so
+    # it is followed by its pid; a dockerd found running is followed by name.
+    if [[ -n ${started} ]]; then
+      kill -0 "${started}" 2>/dev/null || break
+    elif ! pgrep -x dockerd >/dev/null; then
       break
     fi
     sleep 0.5
