@@ -51,7 +51,7 @@ export interface DesktopDeps<C extends DesktopConfig = DesktopConfig> {
   /** The hub's settings, with its GitHub client secret taken from (or moved into) the secret store. */
   loadSettings(): Promise<{ config: C; store: SecretStore; notices: string[] }>;
   loadSecrets(store: SecretStore, dataDir: string): Promise<LoadedSecrets>;
-  createHub(config: C, secrets: LoadedSecrets['secrets']): DesktopHub;
+  createHub(config: C, secrets: LoadedSecrets['secrets'], store: SecretStore): DesktopHub;
   /** The doctor's failed checks, as sentences; [] when it cannot say more than the error. */
   diagnose(config: C | undefined): Promise<Problem[]>;
   waitForHub(url: string): Promise<void>;
@@ -198,7 +198,7 @@ export class DesktopController<C extends DesktopConfig = DesktopConfig> {
       const loaded = await this.deps.loadSecrets(this.secretStore, config.dataDir);
       this.secretNotices = [...settings.notices, ...loaded.notices];
       for (const n of this.secretNotices) this.deps.log(n);
-      const hub = this.deps.createHub(config, loaded.secrets);
+      const hub = this.deps.createHub(config, loaded.secrets, this.secretStore);
       this.hub = hub;
       hub.onShutdownRequest((o) => void this.quitWith(o.stopServers));
       await hub.start();

@@ -38,8 +38,8 @@ const log = (msg: string) => process.stderr.write(`[teamhub-desktop] ${msg}\n`);
 const deps: DesktopDeps<HubConfig> = {
   loadSettings,
   loadSecrets: loadHubSecrets,
-  createHub: (config, secrets) => {
-    const hub = createHub(config, { secrets, stopServersOnExit: false });
+  createHub: (config, secrets, secretStore) => {
+    const hub = createHub(config, { secrets, secretStore, stopServersOnExit: false });
     return {
       start: () => hub.start(),
       stop: (o) => hub.stop(o),

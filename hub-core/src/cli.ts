@@ -111,7 +111,7 @@ async function serve(args: string[]): Promise<void> {
   for (const notice of [...configNotices, ...notices]) process.stderr.write(`${notice}\n`);
   // Loaded here, not at the top: the admin commands (user, token) start much faster without the hub.
   const { createHub } = await import('./hub.js');
-  const hub = createHub(config, { secrets });
+  const hub = createHub(config, { secrets, secretStore: store });
   await hub.start();
   process.stdout.write(
     `TeamHub is running: open ${hub.urls.public.replace('127.0.0.1', 'localhost')} in a browser.\n`,

@@ -9,6 +9,7 @@ import type { Signer } from './signing.js';
 import type { DockerClient, DockerStatus } from './spawner/docker-client.js';
 import type { Store } from './store/store.js';
 import type { RouteTable } from './proxy/routes.js';
+import type { SecretStore } from './secrets.js';
 
 /** What request handlers need from the hub; built once in createHub. */
 export interface HubContext {
@@ -23,6 +24,10 @@ export interface HubContext {
   githubProblem: string | undefined;
   /** The OpenID Connect providers, in config order. */
   oidc: OidcLogin[];
+  /** Providers saved in Settings that are off, each with the sentence saying why (e.g. a lost secret). */
+  providerProblems: string[];
+  /** Where client secrets entered in Settings are kept (the OS keychain, else a 0600 file). */
+  secretStore: SecretStore;
   /** Last known Docker status (refreshed by pages that show it). */
   dockerStatus: () => Promise<DockerStatus>;
   routes: RouteTable;

@@ -1,13 +1,14 @@
 import http from 'node:http';
 import type net from 'node:net';
 import path from 'node:path';
-import { GithubLogin } from './auth/github.js';
-import { OidcLogin } from './auth/oidc.js';
+import { buildProviders } from './auth/providers.js';
 import { startAuthRefresh } from './auth/refresh.js';
 import type { HubConfig } from './config/schema.js';
 import type { HubContext } from './context.js';
 import { closeServer, listen } from './http/listen.js';
 import { savedLanAddresses, saveLanAddresses, withSavedSettings } from './ui/settings.js';
+import { loadSavedProviders, useProviders } from './ui/provider-settings.js';
+import { fileSecretStore } from './secret-store.js';
 import { LanSharing, lanAddresses } from './lan-sharing.js';
 import { HubError, describeError } from './errors.js';
 import { HubEvents } from './events.js';
@@ -16,7 +17,7 @@ import { createHubApp } from './http/app.js';
 import { hubConnectCandidates } from './network.js';
 import { createProxy } from './proxy/proxy.js';
 import { RouteTable } from './proxy/routes.js';
-import { type HubSecrets, loadOrCreateSecrets } from './secrets.js';
+import { type HubSecrets, type SecretStore, loadOrCreateSecrets } from './secrets.js';
 import { loadHubState, lockDataDir, prepareDataDir, saveHubState } from './hub-state.js';
 import { ServerManager } from './servers.js';
 import { Signer } from './signing.js';
@@ -35,6 +36,8 @@ export interface HubOptions {
   stopServersOnExit?: boolean;
   /** Secrets read by the caller from a keychain-backed store; default: the 0600 file in the data folder. */
   secrets?: HubSecrets;
+  /** Where client secrets entered in Settings go; default: the 0600 file in the data folder. */
+  secretStore?: SecretStore;
 }
 
 export interface Hub {
@@ -95,20 +98,6 @@ export function createHub(config: HubConfig, options: HubOptions = {}): Hub {
   let stopWatching: (() => void) | undefined;
   let stopAuthRefresh: (() => void) | undefined;
   const routes = new RouteTable();
-
-  let github: GithubLogin | undefined;
-  let githubProblem: string | undefined;
-  if (config.auth.github) {
-    const callback = config.auth.github.callbackUrl ?? `http://localhost:${config.port}/hub/oauth_callback`;
-    github = new GithubLogin(config.auth.github, callback);
-  } else {
-    githubProblem =
-      'GitHub sign-in is not configured: set auth.github.clientId and auth.github.clientSecret (or TEAMHUB_GITHUB_CLIENT_ID and TEAMHUB_GITHUB_CLIENT_SECRET) from your GitHub OAuth app.';
-  }
-
-  const oidc = config.auth.oidc.map(
-    (p) => new OidcLogin(p, p.callbackUrl ?? `http://localhost:${config.port}/hub/oidc/${p.id}/callback`),
-  );
 
   const shutdownListeners: ((o: { stopServers: boolean }) => void)[] = [];
   const internal = http.createServer();
@@ -240,9 +229,9 @@ export function createHub(config: HubConfig, options: HubOptions = {}): Hub {
     servers,
     signer: new Signer(secrets.cookieSecret),
     docker,
-    github,
-    githubProblem,
-    oidc,
+    ...buildProviders(config.auth, config.port),
+    providerProblems: [],
+    secretStore: options.secretStore ?? fileSecretStore(config.dataDir),
     dockerStatus: (): Promise<DockerStatus> => docker.status(),
     routes,
     addressProof: () => proof,
@@ -345,6 +334,11 @@ export function createHub(config: HubConfig, options: HubOptions = {}): Hub {
         }
         throw err;
       }
+      // Providers entered in Settings replace the config file's; their secrets come from the store.
+      const fromSettings = await loadSavedProviders(config, context.secretStore);
+      if (fromSettings.auth) useProviders(context, fromSettings.auth);
+      context.providerProblems = fromSettings.problems;
+      for (const p of fromSettings.problems) log('warn', p);
       const status = await docker.status();
       if (status.ok) {
         const apiUrl = await hubApiUrlForContainers().catch((err) => {

@@ -102,16 +102,16 @@ describe('/hub/ui/api', () => {
 });
 
 describe('password accounts switched from the settings screen', () => {
-  it('turn on with sign-up by approval at once, and a bad mode is refused per field', async () => {
+  it('sign-up by approval at once; a bad mode is refused per field, turning off the only way in as a whole', async () => {
     const bad = await call('PATCH', '/hub/ui/api/settings', ADMIN, { passwords: { signup: 'anyone' } });
     expect(bad.status).toBe(400);
     expect(Object.keys(bad.json?.fields as object)).toEqual(['passwords.signup']);
+    // This hub has no other sign-in method: password accounts stay on (turning them off with
+    // GitHub set up is in provider-settings.test.ts).
     const off = await call('PATCH', '/hub/ui/api/settings', ADMIN, { passwords: { enabled: false } });
-    expect(off.status).toBe(200);
-    const before = (await (await fetch(`${th.base}/hub/login/options`)).json()) as {
-      providers: { id: string }[];
-    };
-    expect(before.providers.map((p) => p.id)).not.toContain('local');
+    expect(off.status).toBe(409);
+    expect(off.json?.message).toContain('no way to sign in with a browser');
+    expect((await call('GET', '/hub/ui/api/settings')).json?.passwords).toMatchObject({ enabled: true });
     const on = await call('PATCH', '/hub/ui/api/settings', ADMIN, {
       passwords: { enabled: true, signup: 'approval' },
     });

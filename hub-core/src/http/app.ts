@@ -17,6 +17,7 @@ import { problemPage } from '../pages/pages.js';
 import { resolveAuth, sessionFromCookie } from './auth-context.js';
 import { pageRoutes } from './page-routes.js';
 import { uiRoutes } from '../ui/routes.js';
+import { providerSettingsRoutes } from '../ui/provider-settings.js';
 import { shellRoutes } from '../ui/shell.js';
 
 const isApi = (req: Request) => req.path.startsWith('/hub/api') || req.path.startsWith('/hub/ui/api');
@@ -70,6 +71,7 @@ export function createHubApp(ctx: HubContext): express.Express {
   app.use(authSettingsRoutes(ctx));
   app.use(localRoutes(ctx));
   app.use(uiRoutes(ctx));
+  app.use(providerSettingsRoutes(ctx));
   app.use(shellRoutes(ctx));
   app.use(pageRoutes(ctx));
   app.use((req, res) => {
@@ -102,6 +104,8 @@ export function createHubApp(ctx: HubContext): express.Express {
         message,
         ...(e?.fix ? { fix: e.fix } : {}),
         ...(e?.evidence.length ? { evidence: e.evidence } : {}),
+        // Settings forms show these under each field.
+        ...(e && 'fields' in e ? { fields: e.fields } : {}),
       });
       return;
     }

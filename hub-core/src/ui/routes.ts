@@ -2,7 +2,6 @@ import { type Request, type Response, Router } from 'express';
 import { bodyObject, caller, findUser, jsonBody, needScope, userTarget } from '../api/common.js';
 import { tokenModel } from '../api/models.js';
 import type { HubContext } from '../context.js';
-import { HubError } from '../errors.js';
 import { type Auth, tokenScopes, xsrfToken } from '../http/auth-context.js';
 import { callbackUrls, onlyAdminsCanSignIn, teammateHosts } from '../auth/settings-routes.js';
 import { runDiagnostics } from '../diagnostics.js';
@@ -12,6 +11,7 @@ import { serverPrefix } from '../spawner/names.js';
 import { containerViews } from './containers.js';
 import { downloadLogs, streamLogs } from './logs.js';
 import { applySettings, lanUrls, settingsFile } from './settings.js';
+import { providerSettingsView } from './provider-settings.js';
 import { liveStream, serverSummaries } from './live.js';
 import { checkGithubLogin, githubCallbackUrl } from './login-check.js';
 
@@ -151,6 +151,7 @@ export function uiRoutes(ctx: HubContext): Router {
           }
         : null,
       githubProblem: ctx.githubProblem ?? null,
+      providers: providerSettingsView(ctx),
       access: { allowAll: c.auth.allowAll, allowedUsers: c.auth.allowedUsers, adminUsers: c.auth.adminUsers },
       passwords: { enabled: c.auth.local.enabled, signup: c.auth.local.signup },
       spawner: {
@@ -169,19 +170,7 @@ export function uiRoutes(ctx: HubContext): Router {
     needAdmin(auth);
     needScope(auth, ['admin:users']);
     const body = bodyObject(req);
-    try {
-      applySettings(ctx.config, body);
-    } catch (err) {
-      if (err instanceof HubError && 'fields' in err) {
-        res.status(400).json({
-          status: 400,
-          message: err.message,
-          fields: (err as HubError & { fields: unknown }).fields,
-        });
-        return;
-      }
-      throw err;
-    }
+    applySettings(ctx.config, body);
     ctx.events.record({
       level: 'info',
       kind: 'settings',

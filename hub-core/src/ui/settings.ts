@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { configSchema, type HubConfig } from '../config/schema.js';
 import { HubError } from '../errors.js';
 import { lanAddresses } from '../lan-sharing.js';
+import { someSignInMethod } from '../auth/providers.js';
 
 /** What the settings screen may change while the hub runs; everything else needs the config file. */
 const patchSchema = z
@@ -34,6 +35,15 @@ const patchSchema = z
       .object({ addresses: z.array(z.string()) })
       .strict()
       .optional(),
+    // Sign-in providers entered on the settings screen, without their client secrets (those are in
+    // the secret store); checked against the config rules when the hub applies them.
+    providers: z
+      .object({
+        github: z.record(z.string(), z.unknown()).nullable().optional(),
+        oidc: z.array(z.record(z.string(), z.unknown())).optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -53,7 +63,7 @@ const FIELD_OF: Record<string, string> = {
 
 export const settingsFile = (dataDir: string) => path.join(dataDir, 'settings.json');
 
-function fieldErrors(issues: z.core.$ZodIssue[], map: (p: string) => string): Record<string, string> {
+export function fieldErrors(issues: z.core.$ZodIssue[], map: (p: string) => string): Record<string, string> {
   const fields: Record<string, string> = {};
   for (const i of issues) {
     const key = map(i.path.map(String).join('.'));
@@ -62,7 +72,7 @@ function fieldErrors(issues: z.core.$ZodIssue[], map: (p: string) => string): Re
   return fields;
 }
 
-function invalid(fields: Record<string, string>): HubError {
+export function invalid(fields: Record<string, string>): HubError {
   const list = Object.entries(fields)
     .map(([k, v]) => `${k}: ${v}`)
     .join('; ');
@@ -94,6 +104,15 @@ export function patchedConfig(config: HubConfig, body: unknown): { next: HubConf
   return { next: checked.data, saved: patch };
 }
 
+/** Refuses a change that would leave nobody a way to sign in with a browser. */
+export const noSignInLeft = () =>
+  new HubError(
+    409,
+    'last-sign-in-method',
+    'That would leave no way to sign in with a browser, so it was not saved.',
+    { fix: 'Keep password accounts on, or set up GitHub or an OpenID provider first.' },
+  );
+
 /** Earlier saves merged with this one: later values win, per field. */
 function mergeSaved(a: SettingsPatch, b: SettingsPatch): SettingsPatch {
   return {
@@ -101,6 +120,7 @@ function mergeSaved(a: SettingsPatch, b: SettingsPatch): SettingsPatch {
     spawner: { ...a.spawner, ...b.spawner },
     passwords: { ...a.passwords, ...b.passwords },
     ...((b.lan ?? a.lan) ? { lan: b.lan ?? a.lan } : {}),
+    ...((b.providers ?? a.providers) ? { providers: { ...a.providers, ...b.providers } } : {}),
   };
 }
 
@@ -141,7 +161,7 @@ export function withSavedSettings(config: HubConfig): { config: HubConfig; probl
 }
 
 /** Merges a change into the saved settings file (0600, replaced atomically). */
-function saveSettings(dataDir: string, change: SettingsPatch): void {
+export function saveSettings(dataDir: string, change: SettingsPatch): void {
   const file = settingsFile(dataDir);
   const next = mergeSaved(readSavedSettings(dataDir).saved, change);
   fs.writeFileSync(`${file}.tmp`, `${JSON.stringify(next, null, 2)}\n`, { mode: 0o600 });
@@ -152,6 +172,9 @@ function saveSettings(dataDir: string, change: SettingsPatch): void {
 export function applySettings(config: HubConfig, body: unknown): HubConfig {
   const { next, saved } = patchedConfig(config, body);
   if (saved.lan) throw invalid({ lan: 'LAN sharing is changed with PUT /hub/ui/api/settings/lan' });
+  if (saved.providers)
+    throw invalid({ providers: 'sign-in providers are changed under /hub/ui/api/settings/providers' });
+  if (!someSignInMethod(next.auth)) throw noSignInLeft();
   saveSettings(config.dataDir, saved);
   config.auth.allowAll = next.auth.allowAll;
   config.auth.local = next.auth.local;

@@ -1,0 +1,293 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Browserless } from '../../e2e/fixtures/http-client.js';
+import { GithubProvider } from '../../e2e/fixtures/github-provider.js';
+import { OidcTestProvider } from '../../e2e/fixtures/oidc-provider.js';
+import { signInBrowserless } from '../../e2e/fixtures/sign-in.js';
+import { type TestHub, freePort, startTestHub } from '../../e2e/fixtures/test-hub.js';
+
+// Sign-in providers entered on the settings screen (GitHub and OpenID Connect): validated per field,
+// used by the next sign-in with no restart, secrets kept in the secret store only, and still there
+// after a restart. Real protocol peers on loopback; the Chromium run is e2e/provider-settings.test.ts.
+const ADMIN = 'providers-admin-token-0123456789ab';
+const ANN = 'providers-ann-token-0123456789abcd';
+const GH = { clientId: 'Ov23liFromSettings', clientSecret: 'gh-secret-from-the-form' };
+const OIDC_SECRET = 'oidc-secret-from-the-form';
+let port: number;
+let dataDir: string;
+let github: GithubProvider;
+let sso: OidcTestProvider;
+let th: TestHub;
+
+const settingsFor = (dir: string) => ({
+  port,
+  dataDir: dir,
+  apiTokens: { [ADMIN]: 'boss', [ANN]: 'ann' },
+  auth: { adminUsers: ['boss'] },
+  docker: { socketPath: '/nonexistent/docker.sock' },
+});
+
+beforeAll(async () => {
+  port = await freePort();
+  github = await new GithubProvider({
+    ...GH,
+    callbackUrl: `http://localhost:${port}/hub/oauth_callback`,
+    orgs: { acme: { members: ['gina'] } },
+  }).start();
+  sso = await new OidcTestProvider({
+    clientId: 'teamhub-sso',
+    clientSecret: OIDC_SECRET,
+    redirectUris: [`http://localhost:${port}/hub/oidc/sso/callback`],
+    accounts: { hana: { groups: ['lab'] }, ivan: { groups: ['visitors'] } },
+  }).start();
+  dataDir = fs.mkdtempSync(path.join(process.env.TMPDIR ?? '/tmp', 'teamhub-providers-'));
+  th = await startTestHub(settingsFor(dataDir));
+});
+
+afterAll(async () => {
+  await th?.stop();
+  await github?.stop();
+  await sso?.stop();
+});
+
+async function call(method: string, p: string, body?: unknown, token = ADMIN) {
+  const res = await fetch(`${th.base}${p}`, {
+    method,
+    headers: { authorization: `token ${token}`, 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  return { status: res.status, text, json: (text ? JSON.parse(text) : {}) as Record<string, unknown> };
+}
+
+const fields = (r: { json: Record<string, unknown> }) => (r.json.fields ?? {}) as Record<string, string>;
+
+async function oidcSignIn(login: string) {
+  const client = new Browserless(th.base);
+  const start = await client.request('/hub/oidc/sso/login');
+  if (start.status !== 302) return { status: start.status, page: await start.text() };
+  const res = await client.request(await sso.approve(start.headers.get('location') ?? '', login));
+  return { status: res.status, page: res.status >= 400 ? await res.text() : '' };
+}
+
+const everyFile = (dir: string) =>
+  fs
+    .readdirSync(dir)
+    .filter((f) => fs.statSync(path.join(dir, f)).isFile() && f !== 'secrets.json')
+    .map((f) => fs.readFileSync(path.join(dir, f), 'latin1'))
+    .join('\n');
+
+describe('GitHub sign-in entered in Settings', () => {
+  it('says per field what is wrong and keeps nothing from a refused form', async () => {
+    const noSecret = await call('PUT', '/hub/ui/api/settings/providers/github', { clientId: GH.clientId });
+    expect(noSecret.status).toBe(400);
+    expect(fields(noSecret)['github.clientSecret']).toContain('client secret');
+    const bad = await call('PUT', '/hub/ui/api/settings/providers/github', {
+      clientId: 'has spaces',
+      clientSecret: 'x',
+      url: 'github.com',
+      allowedOrganizations: ['acme/devs'],
+    });
+    expect(bad.status).toBe(400);
+    expect(Object.keys(fields(bad)).sort()).toEqual([
+      'github.allowedOrganizations',
+      'github.clientId',
+      'github.url',
+    ]);
+    expect(fields(bad)['github.url']).toContain('http(s) URL');
+    const typo = await call('PUT', '/hub/ui/api/settings/providers/github', { ...GH, clinetId: 'x' });
+    expect(typo.status).toBe(400);
+    expect(fields(typo).github).toContain('clinetId');
+    const view = await call('GET', '/hub/ui/api/settings/providers');
+    expect(view.json).toMatchObject({ github: null, callbackBases: [`http://localhost:${port}`] });
+  });
+
+  it('is for admins only', async () => {
+    expect((await call('GET', '/hub/ui/api/settings/providers', undefined, ANN)).status).toBe(403);
+    const put = await call('PUT', '/hub/ui/api/settings/providers/github', GH, ANN);
+    expect(put.status).toBe(403);
+    expect((await call('DELETE', '/hub/ui/api/settings/providers/github', undefined, ANN)).status).toBe(403);
+  });
+
+  it('works for the next sign-in with no restart; the secret is only in the secret store', async () => {
+    const saved = await call('PUT', '/hub/ui/api/settings/providers/github', {
+      ...GH,
+      url: github.url,
+      apiUrl: ` ${github.apiUrl} `,
+      callbackUrl: '',
+      allowedOrganizations: ['acme'],
+    });
+    expect(saved.status).toBe(200);
+    expect(saved.json.github).toMatchObject({
+      clientId: GH.clientId,
+      apiUrl: github.apiUrl,
+      allowedOrganizations: ['acme'],
+      secretSaved: true,
+    });
+    expect(saved.text).not.toContain(GH.clientSecret);
+    // The screen's list now shows what to register, with read:org for the organization rule.
+    const listed = await call('GET', '/hub/api/auth/settings');
+    expect(listed.json.providers).toContainEqual(
+      expect.objectContaining({
+        id: 'github',
+        callbackUrls: [`http://localhost:${port}/hub/oauth_callback`],
+        scopes: ['read:org'],
+      }),
+    );
+    expect(await (await fetch(`${th.base}/hub/login`)).text()).toContain('id="login-github"');
+    // gina is admitted by the organization rule entered in the form.
+    const client = new Browserless(th.base);
+    await signInBrowserless(client, github, 'gina');
+    const me = (await (await client.request('/hub/ui/api/me')).json()) as { user: { name: string } };
+    expect(me.user.name).toBe('gina');
+    expect(JSON.parse(fs.readFileSync(path.join(dataDir, 'secrets.json'), 'utf8'))).toMatchObject({
+      githubClientSecret: GH.clientSecret,
+    });
+    expect(everyFile(dataDir)).not.toContain(GH.clientSecret);
+    const events = await call('GET', '/hub/ui/api/events');
+    expect(events.text).toContain('boss set up GitHub sign-in');
+    expect(events.text).not.toContain(GH.clientSecret);
+  });
+
+  it('a blank secret keeps the saved one when other fields change', async () => {
+    const r = await call('PUT', '/hub/ui/api/settings/providers/github', {
+      clientId: GH.clientId,
+      clientSecret: '',
+      url: github.url,
+      apiUrl: github.apiUrl,
+      allowedOrganizations: [],
+      deviceFlow: true,
+    });
+    expect(r.status).toBe(200);
+    expect(r.json.github).toMatchObject({ allowedOrganizations: [], deviceFlow: true });
+    // The token exchange still authenticates with the saved secret (the fixture checks it).
+    await signInBrowserless(new Browserless(th.base), github, 'boss');
+  });
+});
+
+describe('OpenID Connect providers entered in Settings', () => {
+  const provider = () => ({
+    id: 'sso',
+    displayName: 'Lab SSO',
+    issuer: sso.issuer,
+    clientId: 'teamhub-sso',
+    clientSecret: OIDC_SECRET,
+    publicClient: false,
+    scopes: ['openid', 'profile', 'groups'],
+    allowedGroups: ['lab'],
+  });
+
+  it('refuses a bad form per field: id, issuer, missing secret, a second provider with the same id', async () => {
+    const bad = await call('POST', '/hub/ui/api/settings/providers/oidc', {
+      ...provider(),
+      id: 'Not OK',
+      issuer: 'sso.example.org',
+    });
+    expect(bad.status).toBe(400);
+    expect(Object.keys(fields(bad)).sort()).toEqual(['oidc.id', 'oidc.issuer']);
+    const noSecret = await call('POST', '/hub/ui/api/settings/providers/oidc', {
+      ...provider(),
+      clientSecret: ' ',
+    });
+    expect(fields(noSecret)['oidc.clientSecret']).toContain('Public client');
+    const noId = await call('POST', '/hub/ui/api/settings/providers/oidc', { ...provider(), id: '' });
+    expect(fields(noId)['oidc.id']).toContain('short id');
+    expect((await call('PUT', '/hub/ui/api/settings/providers/oidc/nope', provider())).status).toBe(404);
+    expect((await call('DELETE', '/hub/ui/api/settings/providers/oidc/nope')).status).toBe(404);
+  });
+
+  it('an added provider signs people in at once, with its group rule', async () => {
+    const added = await call('POST', '/hub/ui/api/settings/providers/oidc', provider());
+    expect(added.status).toBe(201);
+    expect(added.json.oidc).toEqual([
+      expect.objectContaining({ id: 'sso', displayName: 'Lab SSO', secretSaved: true }),
+    ]);
+    expect(added.text).not.toContain(OIDC_SECRET);
+    const again = await call('POST', '/hub/ui/api/settings/providers/oidc', provider());
+    expect(fields(again)['oidc.id']).toContain('already');
+    expect((await oidcSignIn('hana')).status).toBe(302);
+    const refused = await oidcSignIn('ivan');
+    expect(refused.status).toBe(403);
+    expect(refused.page).toContain('Lab SSO');
+    expect(everyFile(dataDir)).not.toContain(OIDC_SECRET);
+  });
+
+  it('changes keep the id and the secret; the id cannot change', async () => {
+    const moved = await call('PUT', '/hub/ui/api/settings/providers/oidc/sso', {
+      ...provider(),
+      id: 'other',
+    });
+    expect(fields(moved)['oidc.id']).toContain('cannot change');
+    const { clientSecret: _s, ...rest } = provider();
+    const r = await call('PUT', '/hub/ui/api/settings/providers/oidc/sso', {
+      ...rest,
+      allowedGroups: ['lab', 'visitors'],
+    });
+    expect(r.status).toBe(200);
+    expect((await oidcSignIn('ivan')).status).toBe(302);
+  });
+});
+
+/** Stops the hub and starts another on the same data folder and port. */
+async function restart(): Promise<void> {
+  await th.hub.stop();
+  // Let fetch see the old hub's sockets close, so it does not send the next request on one of them.
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  th = await startTestHub(settingsFor(dataDir));
+}
+
+describe('saved providers across a restart', () => {
+  it('come back with their secrets from the store; a lost secret is said, not fatal', async () => {
+    await restart();
+    const view = await call('GET', '/hub/ui/api/settings/providers');
+    expect(view.json).toMatchObject({
+      github: { clientId: GH.clientId, deviceFlow: true },
+      oidc: [{ id: 'sso', allowedGroups: ['lab', 'visitors'] }],
+      problems: [],
+    });
+    await signInBrowserless(new Browserless(th.base), github, 'boss');
+    expect((await oidcSignIn('hana')).status).toBe(302);
+
+    // The secret store loses the GitHub secret (e.g. a keychain reset): GitHub is off and says why.
+    const file = path.join(dataDir, 'secrets.json');
+    const secrets = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, string>;
+    delete secrets.githubClientSecret;
+    fs.writeFileSync(file, JSON.stringify(secrets), { mode: 0o600 });
+    await restart();
+    const after = await call('GET', '/hub/ui/api/settings/providers');
+    expect(after.json.github).toBeNull();
+    expect(String(after.json.problems)).toContain('GitHub sign-in saved in Settings is off');
+    expect(String(after.json.problems)).toContain('Enter it again');
+    expect((await oidcSignIn('hana')).status).toBe(302);
+    // Entering the secret again turns it back on.
+    const back = await call('PUT', '/hub/ui/api/settings/providers/github', {
+      ...GH,
+      url: github.url,
+      apiUrl: github.apiUrl,
+    });
+    expect(back.status).toBe(200);
+    expect((await call('GET', '/hub/ui/api/settings/providers')).json.problems).toEqual([]);
+  });
+});
+
+describe('turning providers off', () => {
+  it('stops their sign-in at once, and refuses to leave no way in', async () => {
+    expect((await call('DELETE', '/hub/ui/api/settings/providers/oidc/sso')).status).toBe(200);
+    expect((await oidcSignIn('hana')).status).toBe(404);
+    const off = await call('PATCH', '/hub/ui/api/settings', { passwords: { enabled: false } });
+    expect(off.status).toBe(200);
+    const last = await call('DELETE', '/hub/ui/api/settings/providers/github');
+    expect(last.status).toBe(409);
+    expect(last.json.message).toContain('no way to sign in');
+    const start = await fetch(`${th.base}/hub/oauth_login`, { redirect: 'manual' });
+    expect(start.status).toBe(302);
+    expect((await call('PATCH', '/hub/ui/api/settings', { passwords: { enabled: true } })).status).toBe(200);
+    expect((await call('DELETE', '/hub/ui/api/settings/providers/github')).status).toBe(200);
+    const gone = await fetch(`${th.base}/hub/oauth_login`, { redirect: 'manual' });
+    expect(await gone.text()).toContain('GitHub sign-in is not configured');
+    // Password accounts were the last way in: they cannot be turned off now.
+    const lastPasswords = await call('PATCH', '/hub/ui/api/settings', { passwords: { enabled: false } });
+    expect(lastPasswords.status).toBe(409);
+  });
+});
