@@ -68,11 +68,25 @@ describe('teamhub doctor', () => {
       'FAIL docker: Docker is not running: there is no socket at /nonexistent/docker.sock.',
     );
     expect(r.out).toContain(
-      'WARN github: GitHub sign-in is not configured: people cannot sign in with a browser (API tokens still work).',
+      'skip github: GitHub sign-in is not set up; people sign in with password accounts.',
     );
     expect(r.out).toContain('skip image: Skipped: Docker is not reachable.');
-    expect(r.out.match(/fix: /g)?.length).toBe(3);
+    expect(r.out.match(/fix: /g)?.length).toBe(2);
     expect(fs.existsSync(file)).toBe(true);
+  });
+
+  it('counts the sign-in settings saved from the settings screen, as the hub will', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'doctor-'));
+    const github = { clientId: 'Ov23liSaved', allowedOrganizations: ['acme'] };
+    fs.writeFileSync(path.join(dir, 'settings.json'), JSON.stringify({ providers: { github } }));
+    const r = doctor({ TEAMHUB_DATA_DIR: dir, TEAMHUB_DOCKER_SOCKET: '/nonexistent/docker.sock' }, '--json');
+    const checks = JSON.parse(r.out) as (Check & { status: string })[];
+    // The organization rule lets people in: no "no rule lets anyone in" failure.
+    expect(checks.find((c) => c.name === 'github')).toMatchObject({
+      status: 'ok',
+      message: expect.stringContaining('GitHub sign-in is set up'),
+    });
+    fs.rmSync(dir, { recursive: true });
   });
 
   it('answers JSON even when the settings themselves are wrong', () => {

@@ -2,6 +2,8 @@ import { convertSettingText } from './config/load.js';
 import { loadConfigWithStoredSecrets } from './config-secrets.js';
 import { tokenCommand, userCommand } from './cli-admin.js';
 import { formatDiagnostics, runDiagnostics } from './diagnostics.js';
+import { savedProvidersForLooking } from './ui/provider-settings.js';
+import { withSavedSettings } from './ui/settings.js';
 import type { HubConfig } from './config/schema.js';
 import { HubError, describeError, isHubError } from './errors.js';
 import { openHeadlessSecretStore } from './secret-store.js';
@@ -175,7 +177,8 @@ export async function main(argv: string[]): Promise<void> {
           'usage',
           `teamhub doctor does not take ${unknown.join(' ')}; see teamhub --help.`,
         );
-      const results = await runDiagnostics(config);
+      // The settings saved from the UI count too, as they will when the hub starts.
+      const results = await runDiagnostics(savedProvidersForLooking(withSavedSettings(config).config));
       print(json ? JSON.stringify(results, null, 2) : formatDiagnostics(results));
       if (results.some((r) => !r.ok)) process.exitCode = 1;
       return;

@@ -292,9 +292,17 @@ export function diagnostics(
       run: async () => {
         const gh = config.auth.github;
         if (!gh) {
+          const others = [
+            ...(config.auth.local.enabled ? ['password accounts'] : []),
+            ...config.auth.oidc.map((p) => p.displayName),
+          ];
+          if (others.length)
+            return skip(
+              `GitHub sign-in is not set up; people sign in with ${others.join(', ')}. Set it up in Settings → Sign-in if your team uses GitHub.`,
+            );
           return warn(
-            'GitHub sign-in is not configured: people cannot sign in with a browser (API tokens still work).',
-            'Set auth.github.clientId and auth.github.clientSecret (TEAMHUB_GITHUB_CLIENT_ID, TEAMHUB_GITHUB_CLIENT_SECRET).',
+            'No sign-in method is set up: people cannot sign in with a browser (API tokens still work).',
+            'Turn on password accounts (auth.local.enabled), or set up GitHub or an OpenID provider in Settings → Sign-in.',
           );
         }
         const callback = new URL(gh.callbackUrl ?? `http://localhost:${config.port}/hub/oauth_callback`);
@@ -315,7 +323,8 @@ export function diagnostics(
           );
         }
         const admins = config.auth.adminUsers.length;
-        if (!admins && !config.auth.allowedUsers.length && !config.auth.allowAll) {
+        const rules = config.auth.allowedUsers.length + gh.allowedOrganizations.length;
+        if (!admins && !rules && !config.auth.allowAll) {
           return fail(
             'GitHub sign-in is set up, but no rule lets anyone in.',
             'Add yourself to auth.adminUsers (TEAMHUB_ADMIN_USERS).',

@@ -128,6 +128,22 @@ export async function loadSavedProviders(
   }
 }
 
+/** For commands that only look (doctor): the saved providers, their secrets left in the store. */
+export function savedProvidersForLooking(config: HubConfig): HubConfig {
+  const saved = readSavedSettings(config.dataDir).saved.providers;
+  if (!saved) return config;
+  const kept = 'kept-in-the-secret-store';
+  const github = saved.github ? { ...saved.github, clientSecret: kept } : saved.github;
+  const oidc = saved.oidc?.map(({ [CONFIDENTIAL]: confidential, ...p }) =>
+    confidential ? { ...p, clientSecret: kept } : p,
+  );
+  try {
+    return { ...config, auth: validated(config, github, oidc) };
+  } catch {
+    return config; // the hub says why when it starts
+  }
+}
+
 /** Puts new providers to work at once: the next sign-in uses them, no restart. */
 export function useProviders(ctx: HubContext, auth: Auth): void {
   if (auth.github) ctx.config.auth.github = auth.github;

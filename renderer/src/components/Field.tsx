@@ -8,6 +8,8 @@ export function Field({
   rows,
   mono,
   placeholder,
+  type,
+  autoComplete,
 }: {
   label: string;
   id: string;
@@ -17,6 +19,8 @@ export function Field({
   rows?: number;
   mono?: boolean;
   placeholder?: string;
+  type?: 'text' | 'password' | 'url';
+  autoComplete?: string;
 }) {
   const common = {
     id,
@@ -32,7 +36,12 @@ export function Field({
       {rows ? (
         <textarea {...common} rows={rows} onChange={(e) => onChange(e.target.value)} />
       ) : (
-        <input {...common} onChange={(e) => onChange(e.target.value)} />
+        <input
+          {...common}
+          type={type ?? 'text'}
+          autoComplete={autoComplete}
+          onChange={(e) => onChange(e.target.value)}
+        />
       )}
       {error ? (
         <span className="field-error" id={`${id}-error`} role="alert">

@@ -309,7 +309,7 @@ export function Settings() {
           <p className="muted">{t('notCheckedYet')}</p>
         )}
       </section>
-      <SignInSettings />
+      <SignInSettings onChanged={load} />
       {s.onlyAdmins ? (
         <p className="card warning" role="status">
           {t('onlyAdminsWarning')}

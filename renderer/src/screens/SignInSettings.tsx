@@ -1,8 +1,9 @@
-import { useEffect, useState } from 'react';
-import { api, ApiError } from '../api';
+import { useCallback, useEffect, useState } from 'react';
+import { api, ApiError, enc } from '../api';
 import { CopyButton } from '../components/CopyButton';
 import { Problem } from '../components/Problem';
 import { useT } from '../i18n';
+import { GithubForm, OidcForm, type ProviderSettings } from './ProviderForms';
 
 interface Provider {
   id: string;
@@ -90,46 +91,134 @@ function CallbackUrls({ urls }: { urls: string[] }) {
   );
 }
 
-/** Each sign-in method with what to register at its provider, from GET /hub/api/auth/settings. */
-export function SignInSettings() {
+type Editing = null | 'github' | 'oidc:new' | `oidc:${string}`;
+
+/**
+ * Each sign-in method with what to register at its provider (GET /hub/api/auth/settings), and the
+ * forms that set them up or change them (GET /hub/ui/api/settings/providers); saved ones apply at once.
+ */
+export function SignInSettings({ onChanged }: { onChanged?: () => void }) {
   const t = useT();
   const [s, setS] = useState<AuthSettings | null>(null);
+  const [forms, setForms] = useState<ProviderSettings | null>(null);
+  const [editing, setEditing] = useState<Editing>(null);
   const [error, setError] = useState<ApiError | null>(null);
-  useEffect(() => {
-    api<AuthSettings>('/hub/api/auth/settings')
-      .then(setS)
-      .catch((err: ApiError) => setError(err));
+  const load = useCallback(async () => {
+    try {
+      const [status, editable] = await Promise.all([
+        api<AuthSettings>('/hub/api/auth/settings'),
+        api<ProviderSettings>('/hub/ui/api/settings/providers'),
+      ]);
+      setS(status);
+      setForms(editable);
+    } catch (err) {
+      setError(err as ApiError);
+    }
   }, []);
+  useEffect(() => {
+    void load();
+  }, [load]);
+  const done = (saved: boolean) => {
+    setEditing(null);
+    if (saved) {
+      void load();
+      onChanged?.();
+    }
+  };
+  const remove = async (path: string, name: string) => {
+    if (!confirm(t('confirmRemoveProvider', { name }))) return;
+    setError(null);
+    try {
+      await api(path, { method: 'DELETE' });
+      done(true);
+    } catch (err) {
+      setError(err as ApiError);
+    }
+  };
+  const bases = forms?.callbackBases ?? [];
+  const oidcOf = (id: string) => forms?.oidc.find((o) => `oidc-${o.id}` === id) ?? null;
   return (
     <section className="card" aria-labelledby="oauth-title">
       <h2 id="oauth-title">{t('signInProviders')}</h2>
       {error ? <Problem title={t('thatDidNotWork')} message={error.message} fix={error.fix} /> : null}
-      {s && s.providers.length === 0 ? <p id="no-providers">{t('noProviders')}</p> : null}
-      {s?.providers.map((p) => (
-        <div key={p.id} className="provider" data-provider={p.id}>
-          <h3>{p.kind === 'local' ? t('passwordAccounts') : p.label}</h3>
-          {p.kind === 'oidc' ? (
-            <p>
-              {t('issuer')} <code>{p.issuer}</code>{' '}
-              <span className={`badge ${p.discovery?.ok ? 'check-ok' : 'check-fail'}`}>
-                {p.discovery?.ok ? t('discoveryOk') : t('discoveryFailed')}
-              </span>
-              {p.discovery?.message ? <span className="muted"> {p.discovery.message}</span> : null}
-            </p>
-          ) : null}
-          {p.callbackUrls ? <CallbackUrls urls={p.callbackUrls} /> : null}
-          {p.scopes ? (
-            <p className="muted">{t('scopesRequested', { scopes: p.scopes.join(', ') || '—' })}</p>
-          ) : null}
-          {p.kind === 'github' && p.deviceFlow ? <p className="muted">{t('deviceFlowOn')}</p> : null}
-          {p.kind === 'github' ? <LoginCheckButton /> : null}
-          {p.kind === 'local' ? (
-            <p className="muted">
-              {p.signup === 'approval' ? t('signupApproval', { n: p.pendingSignups ?? 0 }) : t('signupOff')}
-            </p>
-          ) : null}
-        </div>
+      {forms?.problems.map((p) => (
+        <p key={p} className="field-error provider-problem" role="alert">
+          {p}
+        </p>
       ))}
+      {s && s.providers.length === 0 ? <p id="no-providers">{t('noProviders')}</p> : null}
+      {s?.providers.map((p) => {
+        const oidc = p.kind === 'oidc' ? oidcOf(p.id) : null;
+        const editKey: Editing = p.kind === 'github' ? 'github' : oidc ? `oidc:${oidc.id}` : null;
+        return (
+          <div key={p.id} className="provider" data-provider={p.id}>
+            <h3>{p.kind === 'local' ? t('passwordAccounts') : p.label}</h3>
+            {p.kind === 'oidc' ? (
+              <p>
+                {t('issuer')} <code>{p.issuer}</code>{' '}
+                <span className={`badge ${p.discovery?.ok ? 'check-ok' : 'check-fail'}`}>
+                  {p.discovery?.ok ? t('discoveryOk') : t('discoveryFailed')}
+                </span>
+                {p.discovery?.message ? <span className="muted"> {p.discovery.message}</span> : null}
+              </p>
+            ) : null}
+            {p.callbackUrls ? <CallbackUrls urls={p.callbackUrls} /> : null}
+            {p.scopes ? (
+              <p className="muted">{t('scopesRequested', { scopes: p.scopes.join(', ') || '—' })}</p>
+            ) : null}
+            {p.kind === 'github' && p.deviceFlow ? <p className="muted">{t('deviceFlowOn')}</p> : null}
+            {p.kind === 'github' ? <LoginCheckButton /> : null}
+            {p.kind === 'local' ? (
+              <p className="muted">
+                {p.signup === 'approval' ? t('signupApproval', { n: p.pendingSignups ?? 0 }) : t('signupOff')}
+              </p>
+            ) : null}
+            {editKey && forms && editing !== editKey ? (
+              <div className="actions">
+                <button type="button" className="secondary" onClick={() => setEditing(editKey)}>
+                  {t('changeProvider', { name: p.label })}
+                </button>
+                <button
+                  type="button"
+                  className="danger"
+                  onClick={() =>
+                    void remove(
+                      p.kind === 'github'
+                        ? '/hub/ui/api/settings/providers/github'
+                        : `/hub/ui/api/settings/providers/oidc/${enc(oidc?.id ?? '')}`,
+                      p.label,
+                    )
+                  }
+                >
+                  {t('removeProvider', { name: p.label })}
+                </button>
+              </div>
+            ) : null}
+            {editing === 'github' && p.kind === 'github' && forms ? (
+              <GithubForm current={forms.github} bases={bases} onDone={done} />
+            ) : null}
+            {oidc && editing === `oidc:${oidc.id}` ? (
+              <OidcForm current={oidc} bases={bases} onDone={done} />
+            ) : null}
+          </div>
+        );
+      })}
+      {forms && editing === null ? (
+        <div className="actions">
+          {forms.github ? null : (
+            <button type="button" className="secondary" id="add-github" onClick={() => setEditing('github')}>
+              {t('githubSetUp')}
+            </button>
+          )}
+          <button type="button" className="secondary" id="add-oidc" onClick={() => setEditing('oidc:new')}>
+            {t('oidcAdd')}
+          </button>
+        </div>
+      ) : null}
+      {forms && editing === 'github' && !forms.github ? (
+        <GithubForm current={null} bases={bases} onDone={done} />
+      ) : null}
+      {forms && editing === 'oidc:new' ? <OidcForm current={null} bases={bases} onDone={done} /> : null}
     </section>
   );
 }
