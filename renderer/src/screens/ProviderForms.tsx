@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { api, ApiError, enc } from '../api';
-import { CopyButton } from '../components/CopyButton';
+import { CallbackUrls } from '../components/CallbackUrls';
 import { Field } from '../components/Field';
 import { Problem } from '../components/Problem';
 import { useT } from '../i18n';
@@ -42,22 +42,6 @@ export interface ProviderSettings {
 }
 
 const lines = (list: string[]) => list.join('\n');
-
-/** The callback URLs a provider form would register, as the admin types. */
-function CallbackPreview({ urls }: { urls: string[] }) {
-  const t = useT();
-  return (
-    <div className="callback-preview">
-      <p>{t('registerCallbacks')}</p>
-      {urls.map((u) => (
-        <div className="row" key={u}>
-          <code className="grow mono callback-url">{u}</code>
-          <CopyButton text={u} label={t('copyCallback')} />
-        </div>
-      ))}
-    </div>
-  );
-}
 
 function FormButtons({
   onCancel,
@@ -135,7 +119,7 @@ export function GithubForm({
     <form className="card provider-form" id="github-form" onSubmit={submit} noValidate>
       <h3>{current ? t('githubEdit') : t('githubSetUp')}</h3>
       <p className="muted">{t('githubHelp')}</p>
-      <CallbackPreview
+      <CallbackUrls
         urls={callbackUrl.trim() ? [callbackUrl.trim()] : bases.map((b) => `${b}/hub/oauth_callback`)}
       />
       <div className="grid2">
@@ -282,7 +266,7 @@ export function OidcForm({
     <form className="card provider-form" id="oidc-form" onSubmit={submit} noValidate>
       <h3>{current ? t('oidcEdit', { name: current.displayName }) : t('oidcAdd')}</h3>
       <p className="muted">{t('oidcHelp')}</p>
-      <CallbackPreview
+      <CallbackUrls
         urls={
           callbackUrl.trim() ? [callbackUrl.trim()] : bases.map((b) => `${b}/hub/oidc/${shownId}/callback`)
         }

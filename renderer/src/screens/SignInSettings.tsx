@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api, ApiError, enc } from '../api';
-import { CopyButton } from '../components/CopyButton';
+import { CallbackUrls } from '../components/CallbackUrls';
 import { Problem } from '../components/Problem';
 import { useT } from '../i18n';
 import { GithubForm, OidcForm, type ProviderSettings } from './ProviderForms';
@@ -73,21 +73,6 @@ function LoginCheckButton() {
         </ul>
       ) : null}
     </div>
-  );
-}
-
-function CallbackUrls({ urls }: { urls: string[] }) {
-  const t = useT();
-  return (
-    <>
-      <p>{t('registerCallbacks')}</p>
-      {urls.map((u) => (
-        <div className="row" key={u}>
-          <code className="grow mono callback-url">{u}</code>
-          <CopyButton text={u} label={t('copyCallback')} />
-        </div>
-      ))}
-    </>
   );
 }
 
