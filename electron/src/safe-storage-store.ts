@@ -50,5 +50,11 @@ export function safeStorageSecretStore(safe: SafeStorageLike, dataDir: string): 
       fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
       fs.writeFileSync(file, JSON.stringify(next), { mode: 0o600 });
     },
+    delete: async (name: SecretName) => {
+      const current = read();
+      if (!(name in current)) return;
+      const { [name]: _gone, ...rest } = current;
+      fs.writeFileSync(file, JSON.stringify(rest), { mode: 0o600 });
+    },
   };
 }

@@ -41,6 +41,7 @@ function deps(knobs: Knobs, stops: { stopServers: boolean }[] = []): DesktopDeps
     description: 'a test store',
     get: async (n) => values.get(n),
     set: async (n, v) => void values.set(n, v),
+    delete: async (n) => void values.delete(n),
   };
   return {
     loadSettings: async () => {

@@ -2,7 +2,7 @@ import { convertSettingText } from './config/load.js';
 import { loadConfigWithStoredSecrets } from './config-secrets.js';
 import { tokenCommand, userCommand } from './cli-admin.js';
 import { formatDiagnostics, runDiagnostics } from './diagnostics.js';
-import { savedProvidersForLooking } from './ui/provider-settings.js';
+import { savedProvidersForLooking } from './ui/saved-providers.js';
 import { withSavedSettings } from './ui/settings.js';
 import type { HubConfig } from './config/schema.js';
 import { HubError, describeError, isHubError } from './errors.js';

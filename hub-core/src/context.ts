@@ -10,6 +10,7 @@ import type { DockerClient, DockerStatus } from './spawner/docker-client.js';
 import type { Store } from './store/store.js';
 import type { RouteTable } from './proxy/routes.js';
 import type { SecretStore } from './secrets.js';
+import type { ProvidersOff } from './ui/saved-providers.js';
 
 /** What request handlers need from the hub; built once in createHub. */
 export interface HubContext {
@@ -24,8 +25,8 @@ export interface HubContext {
   githubProblem: string | undefined;
   /** The OpenID Connect providers, in config order. */
   oidc: OidcLogin[];
-  /** Providers saved in Settings that are off, each with the sentence saying why (e.g. a lost secret). */
-  providerProblems: string[];
+  /** Providers saved in Settings that are off (e.g. a lost secret) and other saved-settings problems. */
+  providersOff: ProvidersOff;
   /** Where client secrets entered in Settings are kept (the OS keychain, else a 0600 file). */
   secretStore: SecretStore;
   /** Last known Docker status (refreshed by pages that show it). */

@@ -7,7 +7,7 @@ import type { HubConfig } from './config/schema.js';
 import type { HubContext } from './context.js';
 import { closeServer, listen } from './http/listen.js';
 import { savedLanAddresses, saveLanAddresses, withSavedSettings } from './ui/settings.js';
-import { loadSavedProviders, useProviders } from './ui/provider-settings.js';
+import { keepAWayIn, loadSavedProviders, noneOff, offProblems, useProviders } from './ui/saved-providers.js';
 import { fileSecretStore } from './secret-store.js';
 import { LanSharing, lanAddresses } from './lan-sharing.js';
 import { HubError, describeError } from './errors.js';
@@ -230,7 +230,7 @@ export function createHub(config: HubConfig, options: HubOptions = {}): Hub {
     signer: new Signer(secrets.cookieSecret),
     docker,
     ...buildProviders(config.auth, config.port),
-    providerProblems: [],
+    providersOff: noneOff(),
     secretStore: options.secretStore ?? fileSecretStore(config.dataDir),
     dockerStatus: (): Promise<DockerStatus> => docker.status(),
     routes,
@@ -336,9 +336,9 @@ export function createHub(config: HubConfig, options: HubOptions = {}): Hub {
       }
       // Providers entered in Settings replace the config file's; their secrets come from the store.
       const fromSettings = await loadSavedProviders(config, context.secretStore);
-      if (fromSettings.auth) useProviders(context, fromSettings.auth);
-      context.providerProblems = fromSettings.problems;
-      for (const p of fromSettings.problems) log('warn', p);
+      for (const note of fromSettings.notes) log('info', note);
+      useProviders(context, keepAWayIn(fromSettings.auth ?? config.auth, fromSettings.off), fromSettings.off);
+      for (const p of offProblems(fromSettings.off)) log('warn', p);
       const status = await docker.status();
       if (status.ok) {
         const apiUrl = await hubApiUrlForContainers().catch((err) => {

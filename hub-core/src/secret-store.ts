@@ -15,6 +15,12 @@ export function fileSecretStore(dataDir: string, why?: string): SecretStore {
     description: `the file ${file} (readable by this user only)${why ? `, because ${why}` : ''}`,
     get: async (name) => readSecretsFile(file)?.[name],
     set: async (name, value) => writeSecretsFile(file, { ...readSecretsFile(file), [name]: value }),
+    delete: async (name) => {
+      const current = readSecretsFile(file);
+      if (!current || !(name in current)) return;
+      const { [name]: _gone, ...rest } = current;
+      writeSecretsFile(file, rest);
+    },
   };
 }
 
@@ -22,6 +28,7 @@ export function fileSecretStore(dataDir: string, why?: string): SecretStore {
 interface Keytar {
   getPassword(service: string, account: string): Promise<string | null>;
   setPassword(service: string, account: string, password: string): Promise<void>;
+  deletePassword(service: string, account: string): Promise<boolean>;
 }
 
 const SERVICE = 'TeamHub';
@@ -52,6 +59,9 @@ export function keychainSecretStore(keytar: Keytar, dataDir: string): SecretStor
     description: `the OS keychain (service "${SERVICE}")`,
     get: async (name) => (await keytar.getPassword(SERVICE, account(name))) ?? undefined,
     set: (name, value) => keytar.setPassword(SERVICE, account(name), value),
+    delete: async (name) => {
+      await keytar.deletePassword(SERVICE, account(name));
+    },
   };
 }
 

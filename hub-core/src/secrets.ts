@@ -8,7 +8,14 @@ export interface HubSecrets {
 }
 
 /** The names a hub keeps in its secret store (one OpenID client secret per provider id). */
-export type SecretName = 'cookieSecret' | 'githubClientSecret' | `oidcClientSecret:${string}`;
+export type SecretName =
+  | 'cookieSecret'
+  | 'githubClientSecret'
+  | `oidcClientSecret:${string}`
+  // Providers entered in Settings keep their own entries: a config file or TEAMHUB_GITHUB_CLIENT_SECRET
+  // never overwrites the secret that goes with the client id saved in Settings.
+  | 'settings:githubClientSecret'
+  | `settings:oidcClientSecret:${string}`;
 
 /** Where a hub keeps its secrets: the OS keychain (keytar or Electron safeStorage) or a 0600 file. */
 export interface SecretStore {
@@ -18,6 +25,8 @@ export interface SecretStore {
   /** undefined when the entry is missing; throws SecretUnreadable when it is there but cannot be read. */
   get(name: SecretName): Promise<string | undefined>;
   set(name: SecretName, value: string): Promise<void>;
+  /** Forgets an entry (a provider turned off); no error when there is none. */
+  delete(name: SecretName): Promise<void>;
 }
 
 /** An entry exists but cannot be decrypted or read (e.g. the keychain key that sealed it is gone). */
@@ -47,8 +56,14 @@ export function readSecretsFile(file: string): Record<string, string> | undefine
 export function writeSecretsFile(file: string, values: Record<string, string>): void {
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, JSON.stringify(values), { mode: 0o600 });
-  fs.renameSync(tmp, file);
+  try {
+    fs.writeFileSync(tmp, JSON.stringify(values), { mode: 0o600 });
+    fs.renameSync(tmp, file);
+  } catch (err) {
+    // A half-written copy would be one more place holding every secret.
+    fs.rmSync(tmp, { force: true });
+    throw err;
+  }
 }
 
 /**

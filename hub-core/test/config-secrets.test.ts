@@ -17,6 +17,7 @@ function setup(github: Record<string, unknown> = { clientId: 'Iv1.abc', clientSe
   const keytar = {
     getPassword: async (s: string, a: string) => entries.get(`${s}/${a}`) ?? null,
     setPassword: async (s: string, a: string, p: string) => void entries.set(`${s}/${a}`, p),
+    deletePassword: async (s: string, a: string) => entries.delete(`${s}/${a}`),
   };
   const open = (d: string): SecretStore => keychainSecretStore(keytar, d);
   return { dir, dataDir, file, entries, open };

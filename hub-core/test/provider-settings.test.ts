@@ -61,6 +61,9 @@ async function call(method: string, p: string, body?: unknown, token = ADMIN) {
   return { status: res.status, text, json: (text ? JSON.parse(text) : {}) as Record<string, unknown> };
 }
 
+const storedSecrets = () =>
+  JSON.parse(fs.readFileSync(path.join(dataDir, 'secrets.json'), 'utf8')) as Record<string, string>;
+
 const fields = (r: { json: Record<string, unknown> }) => (r.json.fields ?? {}) as Record<string, string>;
 
 async function oidcSignIn(login: string) {
@@ -99,14 +102,50 @@ describe('GitHub sign-in entered in Settings', () => {
     const typo = await call('PUT', '/hub/ui/api/settings/providers/github', { ...GH, clinetId: 'x' });
     expect(typo.status).toBe(400);
     expect(fields(typo).github).toContain('clinetId');
+    // Every problem at once: the missing secret too.
+    const all = await call('PUT', '/hub/ui/api/settings/providers/github', { clientId: 'a b', url: 'x' });
+    expect(Object.keys(fields(all)).sort()).toEqual(['github.clientId', 'github.clientSecret', 'github.url']);
+    expect(all.json.message).not.toContain('..');
+    const userinfo = await call('PUT', '/hub/ui/api/settings/providers/github', {
+      ...GH,
+      url: 'https://user:pass@github.example.com',
+    });
+    expect(fields(userinfo)['github.url']).toContain('without spaces, user name or password');
+    const quoted = await call('PUT', '/hub/ui/api/settings/providers/github', { ...GH, clientSecret: '"s"' });
+    expect(Object.keys(fields(quoted))).toEqual(['github.clientSecret']);
+    const notText = await call('PUT', '/hub/ui/api/settings/providers/github', { ...GH, clientSecret: 42 });
+    expect(fields(notText)['github.clientSecret']).toContain('as text');
+    // A body that would reach the prototype, and one with a secret typed without quotes.
+    const proto = await fetch(`${th.base}/hub/ui/api/settings/providers/github`, {
+      method: 'PUT',
+      headers: { authorization: `token ${ADMIN}`, 'content-type': 'application/json' },
+      body: `{"clientId":"${GH.clientId}","__proto__":{"clientSecret":"protoSECRET"}}`,
+    });
+    expect(proto.status).toBe(400);
+    expect(await proto.text()).toContain('the key \\"__proto__\\" is not allowed');
+    const unquoted = await fetch(`${th.base}/hub/ui/api/settings/providers/github`, {
+      method: 'PUT',
+      headers: { authorization: `token ${ADMIN}`, 'content-type': 'application/json' },
+      body: '{"clientSecret":mySECRETvalue123}',
+    });
+    expect(unquoted.status).toBe(400);
+    expect(await unquoted.text()).not.toContain('mySECRET');
+    expect((await call('DELETE', '/hub/ui/api/settings/providers/github')).status).toBe(404);
     const view = await call('GET', '/hub/ui/api/settings/providers');
     expect(view.json).toMatchObject({ github: null, callbackBases: [`http://localhost:${port}`] });
+    expect(fs.existsSync(path.join(dataDir, 'settings.json'))).toBe(false);
   });
 
-  it('is for admins only', async () => {
+  it('is for admins only, whatever the body', async () => {
     expect((await call('GET', '/hub/ui/api/settings/providers', undefined, ANN)).status).toBe(403);
     const put = await call('PUT', '/hub/ui/api/settings/providers/github', GH, ANN);
     expect(put.status).toBe(403);
+    const junk = await fetch(`${th.base}/hub/ui/api/settings/providers/github`, {
+      method: 'PUT',
+      headers: { authorization: `token ${ANN}`, 'content-type': 'application/json' },
+      body: '{not json',
+    });
+    expect(junk.status).toBe(403);
     expect((await call('DELETE', '/hub/ui/api/settings/providers/github', undefined, ANN)).status).toBe(403);
   });
 
@@ -141,9 +180,7 @@ describe('GitHub sign-in entered in Settings', () => {
     await signInBrowserless(client, github, 'gina');
     const me = (await (await client.request('/hub/ui/api/me')).json()) as { user: { name: string } };
     expect(me.user.name).toBe('gina');
-    expect(JSON.parse(fs.readFileSync(path.join(dataDir, 'secrets.json'), 'utf8'))).toMatchObject({
-      githubClientSecret: GH.clientSecret,
-    });
+    expect(storedSecrets()).toMatchObject({ 'settings:githubClientSecret': GH.clientSecret });
     expect(everyFile(dataDir)).not.toContain(GH.clientSecret);
     const events = await call('GET', '/hub/ui/api/events');
     expect(events.text).toContain('boss set up GitHub sign-in');
@@ -164,6 +201,37 @@ describe('GitHub sign-in entered in Settings', () => {
     // The token exchange still authenticates with the saved secret (the fixture checks it).
     await signInBrowserless(new Browserless(th.base), github, 'boss');
   });
+
+  it('fields a form leaves out are kept; empty ones go back to their defaults', async () => {
+    const set = await call('PUT', '/hub/ui/api/settings/providers/github', { timeoutSeconds: 30 });
+    expect(set.json.github).toMatchObject({ timeoutSeconds: 30, deviceFlow: true, url: github.url });
+    const form = await call('PUT', '/hub/ui/api/settings/providers/github', {
+      clientId: GH.clientId,
+      callbackUrl: '',
+    });
+    expect(form.json.github).toMatchObject({ timeoutSeconds: 30, deviceFlow: true });
+    expect(form.json.github).not.toHaveProperty('callbackUrl');
+  });
+
+  it('a settings file that cannot be written is one sentence, and the secret stays as it was', async () => {
+    const file = path.join(dataDir, 'settings.json');
+    const before = fs.readFileSync(file, 'utf8');
+    fs.rmSync(file);
+    fs.mkdirSync(file);
+    try {
+      const r = await call('PUT', '/hub/ui/api/settings/providers/github', {
+        clientSecret: 'another-secret',
+      });
+      expect(r.status).toBe(500);
+      expect(r.json.message).toBe(`The settings could not be saved in ${file}, so nothing changed.`);
+      expect(r.json.fix).toContain('writable');
+      expect(storedSecrets()['settings:githubClientSecret']).toBe(GH.clientSecret);
+      expect(fs.readdirSync(dataDir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    } finally {
+      fs.rmSync(file, { recursive: true });
+      fs.writeFileSync(file, before);
+    }
+  });
 });
 
 describe('OpenID Connect providers entered in Settings', () => {
@@ -178,21 +246,39 @@ describe('OpenID Connect providers entered in Settings', () => {
     allowedGroups: ['lab'],
   });
 
-  it('refuses a bad form per field: id, issuer, missing secret, a second provider with the same id', async () => {
+  it('refuses a bad form per field, every problem at once', async () => {
     const bad = await call('POST', '/hub/ui/api/settings/providers/oidc', {
       ...provider(),
       id: 'Not OK',
-      issuer: 'sso.example.org',
+      issuer: 'http://u:p@sso.example.org',
+      clientSecret: ' ',
+      displayName: '\u202eevil',
     });
     expect(bad.status).toBe(400);
-    expect(Object.keys(fields(bad)).sort()).toEqual(['oidc.id', 'oidc.issuer']);
-    const noSecret = await call('POST', '/hub/ui/api/settings/providers/oidc', {
+    expect(Object.keys(fields(bad)).sort()).toEqual([
+      'oidc.clientSecret',
+      'oidc.displayName',
+      'oidc.id',
+      'oidc.issuer',
+    ]);
+    expect(fields(bad)['oidc.clientSecret']).toContain('Public client');
+    const noId = await call('POST', '/hub/ui/api/settings/providers/oidc', {
       ...provider(),
-      clientSecret: ' ',
+      id: '',
+      issuer: 'x',
     });
-    expect(fields(noSecret)['oidc.clientSecret']).toContain('Public client');
-    const noId = await call('POST', '/hub/ui/api/settings/providers/oidc', { ...provider(), id: '' });
+    expect(Object.keys(fields(noId)).sort()).toEqual(['oidc.id', 'oidc.issuer']);
     expect(fields(noId)['oidc.id']).toContain('short id');
+    const yes = await call('POST', '/hub/ui/api/settings/providers/oidc', {
+      ...provider(),
+      publicClient: 'yes',
+    });
+    expect(Object.keys(fields(yes))).toEqual(['oidc.publicClient']);
+    const both = await call('POST', '/hub/ui/api/settings/providers/oidc', {
+      ...provider(),
+      publicClient: true,
+    });
+    expect(fields(both)['oidc.clientSecret']).toContain('A public client has no secret');
     expect((await call('PUT', '/hub/ui/api/settings/providers/oidc/nope', provider())).status).toBe(404);
     expect((await call('DELETE', '/hub/ui/api/settings/providers/oidc/nope')).status).toBe(404);
   });
@@ -223,51 +309,98 @@ describe('OpenID Connect providers entered in Settings', () => {
     const r = await call('PUT', '/hub/ui/api/settings/providers/oidc/sso', {
       ...rest,
       allowedGroups: ['lab', 'visitors'],
+      timeoutSeconds: 20,
     });
     expect(r.status).toBe(200);
     expect((await oidcSignIn('ivan')).status).toBe(302);
+    // A form without timeoutSeconds keeps it.
+    const again = await call('PUT', '/hub/ui/api/settings/providers/oidc/sso', { displayName: 'Lab SSO' });
+    expect(again.json.oidc).toEqual([expect.objectContaining({ timeoutSeconds: 20, secretSaved: true })]);
+    expect(storedSecrets()['settings:oidcClientSecret:sso']).toBe(OIDC_SECRET);
+  });
+
+  it('a public client added beside it, then removed: its entry and secret go', async () => {
+    const pub = await call('POST', '/hub/ui/api/settings/providers/oidc', {
+      id: 'pub',
+      displayName: 'Public',
+      issuer: sso.issuer,
+      clientId: 'teamhub-pub',
+      publicClient: true,
+    });
+    expect(pub.status).toBe(201);
+    expect(storedSecrets()).not.toHaveProperty('settings:oidcClientSecret:pub');
+    expect((await call('DELETE', '/hub/ui/api/settings/providers/oidc/pub')).status).toBe(200);
+    expect((await call('GET', '/hub/ui/api/settings/providers')).json.oidc).toHaveLength(1);
   });
 });
 
 /** Stops the hub and starts another on the same data folder and port. */
-async function restart(): Promise<void> {
+async function restart(extra: Record<string, unknown> = {}): Promise<void> {
   await th.hub.stop();
   // Let fetch see the old hub's sockets close, so it does not send the next request on one of them.
   await new Promise((resolve) => setTimeout(resolve, 100));
-  th = await startTestHub(settingsFor(dataDir));
+  th = await startTestHub({ ...settingsFor(dataDir), ...extra });
 }
 
 describe('saved providers across a restart', () => {
-  it('come back with their secrets from the store; a lost secret is said, not fatal', async () => {
-    await restart();
+  it("come back with their secrets from the store, and win over a config file's GitHub app", async () => {
+    const fileApp = { clientId: 'Ov23liFromTheFile', clientSecret: 'file-secret' };
+    await restart({ auth: { adminUsers: ['boss'], github: fileApp } });
     const view = await call('GET', '/hub/ui/api/settings/providers');
     expect(view.json).toMatchObject({
-      github: { clientId: GH.clientId, deviceFlow: true },
-      oidc: [{ id: 'sso', allowedGroups: ['lab', 'visitors'] }],
+      github: { clientId: GH.clientId, deviceFlow: true, off: null },
+      oidc: [{ id: 'sso', allowedGroups: ['lab', 'visitors'], off: null }],
       problems: [],
     });
+    expect(th.logs.join('\n')).toContain('auth.github from the config file or environment is not used');
+    const start = await fetch(`${th.base}/hub/oauth_login`, { redirect: 'manual' });
+    expect(start.headers.get('location')).toContain(`client_id=${GH.clientId}`);
     await signInBrowserless(new Browserless(th.base), github, 'boss');
     expect((await oidcSignIn('hana')).status).toBe(302);
+  });
 
-    // The secret store loses the GitHub secret (e.g. a keychain reset): GitHub is off and says why.
+  it('a lost secret leaves that provider off and says so; entering only the secret turns it on again', async () => {
+    expect((await call('PATCH', '/hub/ui/api/settings', { passwords: { enabled: false } })).status).toBe(200);
     const file = path.join(dataDir, 'secrets.json');
-    const secrets = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, string>;
-    delete secrets.githubClientSecret;
+    const secrets = storedSecrets();
+    delete secrets['settings:githubClientSecret'];
+    delete secrets['settings:oidcClientSecret:sso'];
     fs.writeFileSync(file, JSON.stringify(secrets), { mode: 0o600 });
     await restart();
     const after = await call('GET', '/hub/ui/api/settings/providers');
-    expect(after.json.github).toBeNull();
-    expect(String(after.json.problems)).toContain('GitHub sign-in saved in Settings is off');
-    expect(String(after.json.problems)).toContain('Enter it again');
-    expect((await oidcSignIn('hana')).status).toBe(302);
-    // Entering the secret again turns it back on.
-    const back = await call('PUT', '/hub/ui/api/settings/providers/github', {
-      ...GH,
-      url: github.url,
-      apiUrl: github.apiUrl,
+    expect(after.json.github).toMatchObject({
+      clientId: GH.clientId,
+      secretSaved: false,
+      off: expect.stringContaining('GitHub sign-in saved in Settings is off: its client secret is not in'),
     });
-    expect(back.status).toBe(200);
-    expect((await call('GET', '/hub/ui/api/settings/providers')).json.problems).toEqual([]);
+    expect(after.json.oidc).toEqual([
+      expect.objectContaining({ id: 'sso', off: expect.stringContaining('"sso" saved in Settings is off') }),
+    ]);
+    // Nothing else was left to sign in with: password accounts are offered for now, and it says why.
+    expect(String(after.json.problems)).toContain('Password accounts are on for now');
+    const login = await (await fetch(`${th.base}/hub/login`)).text();
+    expect(login).toContain('id="login-local"');
+    expect(login).not.toContain('id="login-github"');
+
+    // Another change keeps the providers that are off.
+    const pub = { id: 'pub', displayName: 'Public', issuer: sso.issuer, clientId: 'p', publicClient: true };
+    expect((await call('POST', '/hub/ui/api/settings/providers/oidc', pub)).status).toBe(201);
+    expect((await call('DELETE', '/hub/ui/api/settings/providers/oidc/pub')).status).toBe(200);
+    const still = await call('GET', '/hub/ui/api/settings/providers');
+    expect(still.json.oidc).toEqual([expect.objectContaining({ id: 'sso', off: expect.any(String) })]);
+    expect(still.json.github).toMatchObject({ off: expect.any(String) });
+
+    // An OpenID provider that had a secret is not quietly turned into a public client.
+    const noSecret = await call('PUT', '/hub/ui/api/settings/providers/oidc/sso', { displayName: 'Lab SSO' });
+    expect(Object.keys(fields(noSecret))).toEqual(['oidc.clientSecret']);
+    // The secrets alone bring both back, with every other field as saved.
+    const gh = await call('PUT', '/hub/ui/api/settings/providers/github', { clientSecret: GH.clientSecret });
+    expect(gh.json.github).toMatchObject({ off: null, deviceFlow: true, timeoutSeconds: 30 });
+    await signInBrowserless(new Browserless(th.base), github, 'boss');
+    const oidc = await call('PUT', '/hub/ui/api/settings/providers/oidc/sso', { clientSecret: OIDC_SECRET });
+    expect(oidc.status).toBe(200);
+    expect((await oidcSignIn('hana')).status).toBe(302);
+    expect((await call('PATCH', '/hub/ui/api/settings', { passwords: { enabled: true } })).status).toBe(200);
   });
 });
 
@@ -284,6 +417,8 @@ describe('turning providers off', () => {
     expect(start.status).toBe(302);
     expect((await call('PATCH', '/hub/ui/api/settings', { passwords: { enabled: true } })).status).toBe(200);
     expect((await call('DELETE', '/hub/ui/api/settings/providers/github')).status).toBe(200);
+    expect(storedSecrets()).not.toHaveProperty('settings:githubClientSecret');
+    expect(storedSecrets()).not.toHaveProperty('settings:oidcClientSecret:sso');
     const gone = await fetch(`${th.base}/hub/oauth_login`, { redirect: 'manual' });
     expect(await gone.text()).toContain('GitHub sign-in is not configured');
     // Password accounts were the last way in: they cannot be turned off now.

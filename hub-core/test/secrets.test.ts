@@ -17,6 +17,7 @@ function memoryKeytar(fail?: Error) {
       return entries.get(`${s}/${a}`) ?? null;
     },
     setPassword: async (s: string, a: string, p: string) => void entries.set(`${s}/${a}`, p),
+    deletePassword: async (s: string, a: string) => entries.delete(`${s}/${a}`),
   };
 }
 
@@ -113,6 +114,7 @@ describe('loading the hub secrets', () => {
         throw new SecretUnreadable('its key is no longer in the OS keychain');
       },
       set: async () => undefined,
+      delete: async () => undefined,
     };
     const { secrets, notices } = await loadHubSecrets(broken, dir);
     expect(secrets.cookieSecret).toHaveLength(32);

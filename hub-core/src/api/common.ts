@@ -10,8 +10,19 @@ import { usernameProblem } from '../usernames.js';
  * JSON bodies whatever the Content-Type says, as JupyterHub reads them: `curl -d '{...}'` sends
  * application/x-www-form-urlencoded, and admin scripts rely on it working.
  */
+/** Keys that would reach an object's prototype when a parsed body is copied key by key. */
+const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
 export function jsonBody(limit: string) {
-  return express.json({ limit, strict: false, type: () => true });
+  return express.json({
+    limit,
+    strict: false,
+    type: () => true,
+    reviver: (key: string, value: unknown) => {
+      if (PROTOTYPE_KEYS.has(key)) throw new SyntaxError(`the key "${key}" is not allowed`);
+      return value;
+    },
+  });
 }
 
 export const PAGINATION_MEDIA_TYPE = 'application/jupyterhub-pagination+json';

@@ -39,17 +39,25 @@ const username = z
   });
 
 function isHttpUrl(v: string): boolean {
-  if (/\s/.test(v)) return false;
+  if (/\s/.test(v) || v.length > 2048) return false;
   try {
     const u = new URL(v);
-    return (u.protocol === 'http:' || u.protocol === 'https:') && !!u.hostname;
+    // A user name or password in the address would be shown on error pages: never accepted.
+    return (u.protocol === 'http:' || u.protocol === 'https:') && !!u.hostname && !u.username && !u.password;
   } catch {
     return false;
   }
 }
 
 const url = (what: string) =>
-  z.string().refine(isHttpUrl, { message: `expected an http(s) URL for ${what}` });
+  z.string().refine(isHttpUrl, {
+    message: `expected an http(s) URL for ${what}, without spaces, user name or password`,
+  });
+
+// What a provider's console shows for client ids and secrets: printable, no spaces or quotes.
+const CREDENTIAL = /^[^\s"'\p{Cc}\p{Cf}]+$/u;
+// Names shown to people (sign-in buttons): no control or invisible characters (zero-width, direction overrides).
+const VISIBLE_TEXT = /^[^\p{Cc}\p{Cf}]+$/u;
 
 /** An IP address to listen on or connect to. */
 const ipAddress = (what: string) =>
@@ -66,6 +74,7 @@ const githubSchema = z
   .object({
     clientId: z
       .string()
+      .max(200)
       .regex(OAUTH_CLIENT_ID, {
         message:
           'expected the Client ID shown on the GitHub OAuth app page (letters, digits, dot, dash, underscore; no spaces or quotes)',
@@ -73,7 +82,8 @@ const githubSchema = z
       .describe('Client ID of the GitHub OAuth app.'),
     clientSecret: z
       .string()
-      .regex(/^\S+$/, { message: 'expected the client secret without spaces or quotes' })
+      .max(1000)
+      .regex(CREDENTIAL, { message: 'expected the client secret without spaces or quotes' })
       .describe('Client secret of the GitHub OAuth app.'),
     url: url('the GitHub web address')
       .default('https://github.com')
@@ -86,13 +96,18 @@ const githubSchema = z
       .describe(
         'Callback URL registered on the OAuth app; default http://localhost:<port>/hub/oauth_callback.',
       ),
-    scopes: z.array(z.string()).default([]).describe('Extra OAuth scopes to request.'),
+    scopes: z
+      .array(z.string().regex(/^[\x21\x23-\x5b\x5d-\x7e]{1,100}$/, { message: 'expected a scope name' }))
+      .max(50)
+      .default([])
+      .describe('Extra OAuth scopes to request.'),
     allowedOrganizations: z
       .array(
         z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]*(:[A-Za-z0-9][A-Za-z0-9._-]*)?$/, {
           message: 'expected "org" or "org:team-slug"',
         }),
       )
+      .max(200)
       .default([])
       .describe(
         'Members of these GitHub organizations ("org") or teams ("org:team") may sign in; read:org is then requested.',
@@ -121,6 +136,7 @@ const oidcSchema = z
       .trim()
       .min(1)
       .max(60)
+      .regex(VISIBLE_TEXT, { message: 'expected a name without control or invisible characters' })
       .describe('Name on the sign-in button ("Sign in with <displayName>").'),
     issuer: url('the OpenID issuer').describe(
       'Issuer URL; discovery reads <issuer>/.well-known/openid-configuration.',
@@ -130,11 +146,13 @@ const oidcSchema = z
       .describe('Discovery document URL when it is not under the issuer (rare).'),
     clientId: z
       .string()
-      .regex(/^\S+$/, { message: 'expected the client id without spaces or quotes' })
+      .max(1000)
+      .regex(CREDENTIAL, { message: 'expected the client id without spaces or quotes' })
       .describe('Client ID registered at the provider.'),
     clientSecret: z
       .string()
-      .regex(/^\S+$/, { message: 'expected the client secret without spaces or quotes' })
+      .max(1000)
+      .regex(CREDENTIAL, { message: 'expected the client secret without spaces or quotes' })
       .optional()
       .describe('Client secret; leave out for a public client (PKCE only).'),
     callbackUrl: url('the OpenID callback')
@@ -144,8 +162,11 @@ const oidcSchema = z
       ),
     scopes: z
       .array(
-        z.string().regex(/^[\x21\x23-\x5b\x5d-\x7e]+$/, { message: 'expected a scope name without spaces' }),
+        z
+          .string()
+          .regex(/^[\x21\x23-\x5b\x5d-\x7e]{1,100}$/, { message: 'expected a scope name without spaces' }),
       )
+      .max(50)
       .default(['openid', 'profile', 'email'])
       .describe('Scopes to request ("openid" is always added).'),
     pkce: z
@@ -155,6 +176,7 @@ const oidcSchema = z
     usernameClaim: z
       .string()
       .min(1)
+      .max(100)
       .default('preferred_username')
       .describe(
         'ID-token or userinfo claim that becomes the hub user name (e.g. preferred_username, email, sub).',
@@ -166,14 +188,17 @@ const oidcSchema = z
     groupsClaim: z
       .string()
       .min(1)
+      .max(100)
       .default('groups')
       .describe('Claim holding the list of groups (ID token, else userinfo).'),
     allowedGroups: z
-      .array(z.string().min(1))
+      .array(z.string().min(1).max(256))
+      .max(500)
       .default([])
       .describe('Members of any of these groups may sign in.'),
     adminGroups: z
-      .array(z.string().min(1))
+      .array(z.string().min(1).max(256))
+      .max(500)
       .default([])
       .describe('Members of any of these groups are admins.'),
     timeoutSeconds: z
@@ -237,6 +262,7 @@ export const configSchema = z
         allowAll: z.boolean().default(false).describe('Allow everyone who can sign in at the provider.'),
         oidc: z
           .array(oidcSchema)
+          .max(20)
           .default([])
           .refine((list) => new Set(list.map((p) => p.id)).size === list.length, {
             message: 'each OpenID provider needs its own id',

@@ -25,8 +25,16 @@ const isApi = (req: Request) => req.path.startsWith('/hub/api') || req.path.star
 /** Maps a body-parser failure (bad JSON, too large) to a HubError. */
 function bodyError(err: unknown): HubError | undefined {
   const e = err as { type?: string; status?: number; message?: string };
-  if (e?.type === 'entity.parse.failed')
-    return new HubError(400, 'bad-json', `The request body is not valid JSON: ${e.message}.`);
+  if (e?.type === 'entity.parse.failed') {
+    // JSON.parse quotes a piece of the body, which may be a secret typed without quotes: say where only.
+    const message = e.message ?? '';
+    const detail = /is not allowed$/.test(message)
+      ? `: ${message}`
+      : /position (\d+)/.exec(message)
+        ? ` (at character ${/position (\d+)/.exec(message)?.[1]})`
+        : '';
+    return new HubError(400, 'bad-json', `The request body is not valid JSON${detail}.`);
+  }
   if (e?.type === 'entity.too.large') return new HubError(413, 'too-large', 'The request body is too large.');
   if (typeof e?.message === 'string' && e.message.startsWith('Failed to decode param')) {
     return new HubError(400, 'bad-escape', 'The address contains a malformed %-escape.');

@@ -1,186 +1,122 @@
-import { type Request, type Response, Router } from 'express';
+import { type NextFunction, type Request, type Response, Router } from 'express';
 import { bodyObject, caller, jsonBody, needScope } from '../api/common.js';
-import { buildProviders, someSignInMethod } from '../auth/providers.js';
+import { someSignInMethod } from '../auth/providers.js';
 import { teammateHosts } from '../auth/settings-routes.js';
-import { configSchema, type HubConfig } from '../config/schema.js';
 import type { HubContext } from '../context.js';
 import { HubError, describeError } from '../errors.js';
 import type { Auth as Caller } from '../http/auth-context.js';
 import type { SecretName, SecretStore } from '../secrets.js';
 import {
-  type SettingsPatch,
-  fieldErrors,
-  invalid,
-  noSignInLeft,
-  readSavedSettings,
-  saveSettings,
-  settingsFile,
-} from './settings.js';
+  type AuthConfig,
+  CONFIDENTIAL,
+  GITHUB_SECRET,
+  PLACEHOLDER_SECRET,
+  type ProvidersOff,
+  type Raw,
+  oidcSecret,
+  savedOidc,
+  useProviders,
+  validated,
+  withoutSecret,
+} from './saved-providers.js';
+import { type SettingsPatch, invalid, noSignInLeft, saveSettings } from './settings.js';
 
-type Raw = Record<string, unknown>;
-type Auth = HubConfig['auth'];
-type SavedProviders = NonNullable<SettingsPatch['providers']>;
+/** What the settings form shows: every field but the secrets, providers that are off, callback bases. */
+export function providerSettingsView(ctx: HubContext) {
+  const auth = ctx.config.auth;
+  const off = ctx.providersOff;
+  const port = ctx.lan.state().port ?? ctx.config.port;
+  const github = auth.github
+    ? { ...withoutSecret(auth.github), secretSaved: true, off: null }
+    : off.github
+      ? { ...withoutSecret(off.github.saved), secretSaved: false, off: off.github.problem }
+      : null;
+  return {
+    github,
+    oidc: [
+      ...auth.oidc.map((p) => ({ ...withoutSecret(p), secretSaved: !!p.clientSecret, off: null })),
+      ...off.oidc.map((o) => ({ ...withoutSecret(o.saved), secretSaved: false, off: o.problem })),
+    ],
+    // Callback URLs the form shows while an id or address is typed: this hub's, then the teammates'.
+    callbackBases: [`http://localhost:${port}`, ...teammateHosts(ctx).map((h) => `http://${h}`)],
+    problems: off.other,
+  };
+}
 
-const GITHUB_SECRET: SecretName = 'githubClientSecret';
-const oidcSecret = (id: string): SecretName => `oidcClientSecret:${id}`;
-// Marks a saved OpenID provider whose client secret is in the store (absent: a public client).
-const CONFIDENTIAL = 'confidential';
-
-/** Blank form fields mean "not set", so the defaults (github.com, this hub's callback URL) apply. */
-function withoutBlanks(body: Raw): Raw {
-  const out: Raw = {};
+/**
+ * A form's fields over the provider's current ones: fields left out are kept (so a form that does
+ * not show one never drops it), empty or null ones are cleared (their defaults apply).
+ */
+function mergedFields(base: Raw, body: Raw): Raw {
+  const out: Raw = { ...base };
   for (const [k, v] of Object.entries(body)) {
     const value = typeof v === 'string' ? v.trim() : v;
-    if (value !== '' && value !== null && value !== undefined) out[k] = value;
+    if (value === '' || value === null) delete out[k];
+    else out[k] = value;
   }
   return out;
 }
 
-/** The form's name for a config path: github.clientId, oidc.issuer. */
-function fieldOf(path: string): string {
-  if (path === 'auth.oidc') return 'oidc.id';
-  return path
-    .replace(/^auth\.github\b/, 'github')
-    .replace(/^auth\.oidc\.\d+\b/, 'oidc')
-    .replace(/\.\d+$/, '');
+/** A typed secret; blank means "keep the saved one". Anything but text is a field error. */
+function typedSecret(value: unknown, field: string, extra: Record<string, string>): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') {
+    extra[field] = 'expected the client secret as text';
+    return undefined;
+  }
+  return value.trim() || undefined;
 }
 
-/** These providers in place of the current ones, checked with the config file's own rules. */
-function validated(config: HubConfig, github: Raw | null | undefined, oidc: Raw[] | undefined): Auth {
-  const copy = structuredClone(config);
-  const auth = copy.auth as unknown as Raw;
-  if (github === null) delete auth.github;
-  else if (github) auth.github = github;
-  if (oidc) auth.oidc = oidc;
-  const checked = configSchema.safeParse(copy);
-  if (!checked.success) throw invalid(fieldErrors(checked.error.issues, fieldOf));
-  return checked.data.auth;
-}
-
-function withoutSecret(p: object): Raw {
-  const { clientSecret: _secret, ...rest } = p as Raw;
-  return rest;
-}
-
-const savedOidc = (list: Auth['oidc']): Raw[] =>
-  list.map((p) => ({ ...withoutSecret(p), ...(p.clientSecret ? { [CONFIDENTIAL]: true } : {}) }));
-
-/** A secret saved with a provider, or undefined with the sentence saying why it is missing. */
-async function storedSecret(
-  store: SecretStore,
-  name: SecretName,
-  what: string,
-  problems: string[],
-): Promise<string | undefined> {
-  let why: string;
+/** Secret-store writes, undone when the settings file cannot be written after them. */
+async function withSecrets(store: SecretStore, set: [SecretName, string][], save: () => void): Promise<void> {
+  const before = new Map<SecretName, string | undefined>();
   try {
-    const value = await store.get(name);
-    if (value) return value;
-    why = `is not in ${store.description}`;
-  } catch (err) {
-    why = `could not be read from ${store.description} (${describeError(err)})`;
-  }
-  problems.push(
-    `${what} saved in Settings is off: its client secret ${why}. Enter it again in Settings → Sign-in.`,
-  );
-  return undefined;
-}
-
-/**
- * At start: the providers saved from the settings screen, their secrets read from the store. A
- * provider whose secret is gone is left off with a sentence saying so; the rest still work.
- */
-export async function loadSavedProviders(
-  config: HubConfig,
-  store: SecretStore,
-): Promise<{ auth: Auth | undefined; problems: string[] }> {
-  const saved = readSavedSettings(config.dataDir).saved.providers;
-  if (!saved || (saved.github === undefined && saved.oidc === undefined))
-    return { auth: undefined, problems: [] };
-  const problems: string[] = [];
-  let github = saved.github;
-  if (github) {
-    const secret = await storedSecret(store, GITHUB_SECRET, 'GitHub sign-in', problems);
-    github = secret ? { ...github, clientSecret: secret } : null;
-  }
-  let oidc: Raw[] | undefined;
-  if (saved.oidc) {
-    oidc = [];
-    for (const { [CONFIDENTIAL]: confidential, ...p } of saved.oidc) {
-      if (!confidential) {
-        oidc.push(p);
-        continue;
-      }
-      const what = `The OpenID provider "${String(p.id)}"`;
-      const secret = await storedSecret(store, oidcSecret(String(p.id)), what, problems);
-      if (secret) oidc.push({ ...p, clientSecret: secret });
+    for (const [name, value] of set) {
+      before.set(name, await store.get(name).catch(() => undefined));
+      await store.set(name, value);
     }
-  }
-  try {
-    return { auth: validated(config, github, oidc), problems };
   } catch (err) {
-    return {
-      auth: undefined,
-      problems: [
-        `Sign-in providers saved in ${settingsFile(config.dataDir)} were ignored (${describeError(err)}); the config file's are used.`,
-      ],
-    };
+    await restore(store, before);
+    const fix =
+      store.kind === 'file'
+        ? `Check that ${store.description.split(' (')[0]} can be written, then save again.`
+        : 'Unlock the OS keychain (or start the hub with TEAMHUB_SECRET_STORE=file), then save again.';
+    throw new HubError(
+      503,
+      'secret-store',
+      `The client secret could not be saved in ${store.description}, so nothing changed.`,
+      {
+        evidence: [describeError(err)],
+        fix,
+      },
+    );
   }
-}
-
-/** For commands that only look (doctor): the saved providers, their secrets left in the store. */
-export function savedProvidersForLooking(config: HubConfig): HubConfig {
-  const saved = readSavedSettings(config.dataDir).saved.providers;
-  if (!saved) return config;
-  const kept = 'kept-in-the-secret-store';
-  const github = saved.github ? { ...saved.github, clientSecret: kept } : saved.github;
-  const oidc = saved.oidc?.map(({ [CONFIDENTIAL]: confidential, ...p }) =>
-    confidential ? { ...p, clientSecret: kept } : p,
-  );
   try {
-    return { ...config, auth: validated(config, github, oidc) };
-  } catch {
-    return config; // the hub says why when it starts
-  }
-}
-
-/** Puts new providers to work at once: the next sign-in uses them, no restart. */
-export function useProviders(ctx: HubContext, auth: Auth): void {
-  if (auth.github) ctx.config.auth.github = auth.github;
-  else delete ctx.config.auth.github;
-  ctx.config.auth.oidc = auth.oidc;
-  Object.assign(ctx, buildProviders(auth, ctx.lan.state().port ?? ctx.config.port));
-}
-
-/** What the settings form shows: every field but the secrets, and where callbacks go. */
-export function providerSettingsView(ctx: HubContext) {
-  const auth = ctx.config.auth;
-  const port = ctx.lan.state().port ?? ctx.config.port;
-  const saved = readSavedSettings(ctx.config.dataDir).saved.providers ?? {};
-  return {
-    github: auth.github ? { ...withoutSecret(auth.github), secretSaved: true } : null,
-    oidc: auth.oidc.map((p) => ({ ...withoutSecret(p), secretSaved: !!p.clientSecret })),
-    // Callback URLs the form shows while an id or address is typed: this hub's, then the teammates'.
-    callbackBases: [`http://localhost:${port}`, ...teammateHosts(ctx).map((h) => `http://${h}`)],
-    fromSettings: { github: saved.github !== undefined, oidc: saved.oidc !== undefined },
-    problems: ctx.providerProblems,
-  };
-}
-
-async function keepSecrets(store: SecretStore, secrets: [SecretName, string][]): Promise<void> {
-  try {
-    for (const [name, value] of secrets) await store.set(name, value);
+    save();
   } catch (err) {
-    throw new HubError(503, 'secret-store', `The client secret could not be saved in ${store.description}.`, {
-      evidence: [describeError(err)],
-      fix: 'Unlock the keychain (or set TEAMHUB_SECRET_STORE=file) and save again.',
-    });
+    await restore(store, before);
+    throw err;
   }
 }
 
-/** The secret a form sent; blank keeps the one in use (the form never shows it). */
-const sentSecret = (body: Raw, kept: string | undefined): unknown =>
-  'clientSecret' in body ? body.clientSecret : kept;
+async function restore(store: SecretStore, before: Map<SecretName, string | undefined>): Promise<void> {
+  for (const [name, value] of before) {
+    await (value === undefined ? store.delete(name) : store.set(name, value)).catch(() => undefined);
+  }
+}
+
+interface Change {
+  /** The sign-in settings after the change, validated. */
+  auth: AuthConfig;
+  /** What settings.json gets (per kind: github, oidc). */
+  saved: NonNullable<SettingsPatch['providers']>;
+  off: ProvidersOff;
+  set: [SecretName, string][];
+  forget: SecretName[];
+  what: string;
+  provider: string;
+  fields: string[];
+}
 
 /**
  * The settings screen's sign-in providers: GitHub (PUT/DELETE) and OpenID Connect (POST to add,
@@ -189,136 +125,176 @@ const sentSecret = (body: Raw, kept: string | undefined): unknown =>
 export function providerSettingsRoutes(ctx: HubContext): Router {
   const r = Router();
   const json = jsonBody('64kb');
-
-  async function change(
-    auth: Caller,
-    what: string,
-    next: { github?: Raw | null; oidc?: Raw[] },
-    secrets: [SecretName, string][],
-  ): Promise<void> {
-    const checked = validated(ctx.config, next.github, next.oidc);
-    if (!someSignInMethod(checked)) throw noSignInLeft();
-    await keepSecrets(ctx.secretStore, secrets);
-    const providers: SavedProviders = {};
-    if (next.github !== undefined) providers.github = checked.github ? withoutSecret(checked.github) : null;
-    if (next.oidc !== undefined) providers.oidc = savedOidc(checked.oidc);
-    saveSettings(ctx.config.dataDir, { providers });
-    useProviders(ctx, checked);
-    ctx.providerProblems = [];
-    ctx.events.record({
-      level: 'info',
-      kind: 'settings',
-      user_name: auth.user.name,
-      message: `${auth.user.name} ${what}.`,
-      details: { providers },
-    });
-  }
-
-  const answer = (res: Response) => res.json(providerSettingsView(ctx));
   const admin = (req: Request, res: Response): Caller => {
     const auth = caller(ctx, req, res);
     needScope(auth, ['admin-ui', 'admin:users']);
     return auth;
   };
+  // Checked before the body is read: others get 403, not a verdict on their JSON.
+  const adminFirst = (req: Request, res: Response, next: NextFunction) => {
+    admin(req, res);
+    next();
+  };
+
+  async function commit(auth: Caller, c: Change): Promise<void> {
+    if (!someSignInMethod(c.auth)) throw noSignInLeft();
+    await withSecrets(ctx.secretStore, c.set, () => saveSettings(ctx.config.dataDir, { providers: c.saved }));
+    for (const name of c.forget) await ctx.secretStore.delete(name).catch(() => undefined);
+    useProviders(ctx, c.auth, c.off);
+    ctx.events.record({
+      level: 'info',
+      kind: 'settings',
+      user_name: auth.user.name,
+      message: `${auth.user.name} ${c.what}.`,
+      details: { provider: c.provider, fields: c.fields },
+    });
+  }
+
+  const answer = (res: Response) => res.json(providerSettingsView(ctx));
+  const offWithoutGithub = (): ProvidersOff => ({ ...ctx.providersOff, github: undefined });
+  const offWithout = (id: string): ProvidersOff => ({
+    ...ctx.providersOff,
+    oidc: ctx.providersOff.oidc.filter((o) => o.saved.id !== id),
+  });
+  const fieldNames = (body: Raw) => Object.keys(body).filter((k) => k !== 'clientSecret');
 
   r.get('/hub/ui/api/settings/providers', (req, res) => {
     admin(req, res);
     answer(res);
   });
 
-  r.put('/hub/ui/api/settings/providers/github', json, async (req, res) => {
+  r.put('/hub/ui/api/settings/providers/github', adminFirst, json, async (req, res) => {
     const auth = admin(req, res);
-    const body = withoutBlanks(bodyObject(req));
-    const secret = sentSecret(body, ctx.config.auth.github?.clientSecret);
-    if (secret === undefined)
-      throw invalid({
-        'github.clientSecret':
-          'Paste the client secret from the OAuth app page at GitHub ("Generate a new client secret").',
-      });
-    await change(
-      auth,
-      ctx.config.auth.github ? 'changed GitHub sign-in' : 'set up GitHub sign-in',
-      { github: { ...body, clientSecret: secret } },
-      typeof secret === 'string' ? [[GITHUB_SECRET, secret]] : [],
-    );
+    const active = ctx.config.auth.github;
+    const offGithub = ctx.providersOff.github;
+    const { clientSecret: sent, ...fields } = bodyObject(req);
+    const extra: Record<string, string> = {};
+    const secret = typedSecret(sent, 'github.clientSecret', extra) ?? active?.clientSecret;
+    if (!secret && !extra['github.clientSecret'])
+      extra['github.clientSecret'] =
+        'Paste the client secret from the OAuth app page at GitHub ("Generate a new client secret")';
+    const base = active ? withoutSecret(active) : offGithub ? withoutSecret(offGithub.saved) : {};
+    const github = { ...mergedFields(base, fields), clientSecret: secret ?? PLACEHOLDER_SECRET };
+    const checked = validated(ctx.config, github, undefined, extra);
+    await commit(auth, {
+      auth: checked,
+      saved: { github: withoutSecret(checked.github ?? {}) },
+      off: offWithoutGithub(),
+      set: [[GITHUB_SECRET, secret as string]],
+      forget: [],
+      what: active ? 'changed GitHub sign-in' : 'set up GitHub sign-in',
+      provider: 'github',
+      fields: fieldNames(fields),
+    });
     answer(res);
   });
 
   r.delete('/hub/ui/api/settings/providers/github', async (req, res) => {
     const auth = admin(req, res);
-    await change(auth, 'turned GitHub sign-in off', { github: null }, []);
+    if (!ctx.config.auth.github && !ctx.providersOff.github)
+      throw new HubError(404, 'no-such-provider', 'GitHub sign-in is not set up.');
+    await commit(auth, {
+      auth: validated(ctx.config, null, undefined),
+      saved: { github: null },
+      off: offWithoutGithub(),
+      set: [],
+      forget: [GITHUB_SECRET],
+      what: 'turned GitHub sign-in off',
+      provider: 'github',
+      fields: [],
+    });
     answer(res);
   });
 
-  /** The provider list with this one added or replaced; a blank secret keeps the one in use. */
-  function oidcList(
-    body: Raw,
-    id: string,
-    replacing: boolean,
-  ): { list: Raw[]; secrets: [SecretName, string][] } {
-    const current = ctx.config.auth.oidc;
-    const existing = current.find((p) => p.id === id);
-    const { publicClient, ...fields } = body;
-    const secret = publicClient === true ? undefined : sentSecret(fields, existing?.clientSecret);
-    // A form that says "not a public client" must come with a secret (the API may leave both out).
-    if (publicClient === false && secret === undefined)
-      throw invalid({
-        'oidc.clientSecret':
-          'Paste the client secret from the provider, or tick "Public client" if it has none.',
-      });
-    const entry: Raw = {
-      ...withoutSecret(fields),
-      id,
-      ...(secret === undefined ? {} : { clientSecret: secret }),
+  /** The OpenID change for a form: this provider added or replaced, the others (and those off) kept. */
+  function oidcChange(body: Raw, id: string, adding: boolean, idProblem?: string): Change {
+    const active = ctx.config.auth.oidc;
+    const existing = active.find((p) => p.id === id);
+    const offEntry = ctx.providersOff.oidc.find((o) => o.saved.id === id);
+    const { clientSecret: sent, publicClient, id: _id, ...fields } = body;
+    const extra: Record<string, string> = idProblem ? { 'oidc.id': idProblem } : {};
+    if (publicClient !== undefined && typeof publicClient !== 'boolean')
+      extra['oidc.publicClient'] = 'expected true or false';
+    const typed = typedSecret(sent, 'oidc.clientSecret', extra);
+    if (publicClient === true && typed)
+      extra['oidc.clientSecret'] = 'A public client has no secret: leave it empty, or untick "Public client"';
+    const secret = publicClient === true ? undefined : (typed ?? existing?.clientSecret);
+    // A form that says "not public", or a confidential provider that is off, must come with its secret.
+    const needsSecret = publicClient === false || (!!offEntry?.saved[CONFIDENTIAL] && publicClient !== true);
+    if (needsSecret && !secret && !extra['oidc.clientSecret'])
+      extra['oidc.clientSecret'] =
+        'Paste the client secret from the provider, or tick "Public client" if it has none';
+    const base = existing ? withoutSecret(existing) : offEntry ? withoutSecret(offEntry.saved) : {};
+    const entry: Raw = { ...mergedFields(base, fields), id, ...(secret ? { clientSecret: secret } : {}) };
+    const list: Raw[] = active.map((p) => (p.id === id ? entry : (p as unknown as Raw)));
+    if (!existing) list.push(entry);
+    const checked = validated(ctx.config, undefined, list, extra);
+    const off = offWithout(id);
+    return {
+      auth: checked,
+      saved: { oidc: [...savedOidc(checked.oidc), ...off.oidc.map((o) => o.saved)] },
+      off,
+      // Every confidential provider's secret goes to the store under the Settings entries: ones
+      // from the config file too, since the saved list replaces the file's from now on.
+      set: checked.oidc.flatMap((p) => (p.clientSecret ? [[oidcSecret(p.id), p.clientSecret]] : [])) as [
+        SecretName,
+        string,
+      ][],
+      forget: secret ? [] : [oidcSecret(id)],
+      what: adding ? `added the OpenID provider "${id}"` : `changed the OpenID provider "${id}"`,
+      provider: `oidc:${id}`,
+      fields: fieldNames(fields),
     };
-    const list: Raw[] = replacing
-      ? current.map((p) => (p.id === id ? entry : (p as unknown as Raw)))
-      : [...(current as unknown as Raw[]), entry];
-    // Every confidential provider's secret goes to the store: ones from the config file too, since
-    // the saved list replaces the file's from now on.
-    const secrets = list
-      .filter((p) => typeof p.clientSecret === 'string')
-      .map((p): [SecretName, string] => [oidcSecret(String(p.id)), p.clientSecret as string]);
-    return { list, secrets };
   }
 
-  r.post('/hub/ui/api/settings/providers/oidc', json, async (req, res) => {
+  const known = (id: string) =>
+    ctx.config.auth.oidc.some((p) => p.id === id) || ctx.providersOff.oidc.some((o) => o.saved.id === id);
+  const noSuchProvider = (id: string) =>
+    new HubError(404, 'no-such-provider', `There is no OpenID provider with the id "${id}".`);
+
+  r.post('/hub/ui/api/settings/providers/oidc', adminFirst, json, async (req, res) => {
     const auth = admin(req, res);
-    const body = withoutBlanks(bodyObject(req));
-    const id = body.id;
-    if (typeof id !== 'string')
-      throw invalid({ 'oidc.id': 'Give the provider a short id, such as keycloak.' });
-    if (ctx.config.auth.oidc.some((p) => p.id === id))
-      throw invalid({ 'oidc.id': `There is already a provider with the id "${id}"; choose another.` });
-    const { list, secrets } = oidcList(body, id, false);
-    await change(auth, `added the OpenID provider "${id}"`, { oidc: list }, secrets);
+    const body = bodyObject(req);
+    const id = typeof body.id === 'string' ? body.id.trim() : '';
+    // A missing or taken id is answered together with the other fields' problems.
+    if (!id) oidcChange(body, 'new-provider', true, 'Give the provider a short id, such as keycloak');
+    if (known(id))
+      oidcChange(body, id, true, `There is already a provider with the id "${id}"; choose another`);
+    await commit(auth, oidcChange(body, id, true));
     res.status(201);
     answer(res);
   });
 
-  r.put('/hub/ui/api/settings/providers/oidc/:id', json, async (req, res) => {
+  r.put('/hub/ui/api/settings/providers/oidc/:id', adminFirst, json, async (req, res) => {
     const auth = admin(req, res);
     const id = String(req.params.id);
-    if (!ctx.config.auth.oidc.some((p) => p.id === id))
-      throw new HubError(404, 'no-such-provider', `There is no OpenID provider with the id "${id}".`);
-    const body = withoutBlanks(bodyObject(req));
+    if (!known(id)) throw noSuchProvider(id);
+    const body = bodyObject(req);
     if (body.id !== undefined && body.id !== id)
       throw invalid({
-        'oidc.id': 'The id is part of the callback URL and cannot change; add a new provider instead.',
+        'oidc.id': 'The id is part of the callback URL and cannot change; add a new provider instead',
       });
-    const { list, secrets } = oidcList(body, id, true);
-    await change(auth, `changed the OpenID provider "${id}"`, { oidc: list }, secrets);
+    await commit(auth, oidcChange(body, id, false));
     answer(res);
   });
 
   r.delete('/hub/ui/api/settings/providers/oidc/:id', async (req, res) => {
     const auth = admin(req, res);
     const id = String(req.params.id);
-    const current = ctx.config.auth.oidc;
-    if (!current.some((p) => p.id === id))
-      throw new HubError(404, 'no-such-provider', `There is no OpenID provider with the id "${id}".`);
-    const list = current.filter((p) => p.id !== id) as unknown as Raw[];
-    await change(auth, `removed the OpenID provider "${id}"`, { oidc: list }, []);
+    if (!known(id)) throw noSuchProvider(id);
+    const list = ctx.config.auth.oidc.filter((p) => p.id !== id) as unknown as Raw[];
+    const checked = validated(ctx.config, undefined, list);
+    const off = offWithout(id);
+    await commit(auth, {
+      auth: checked,
+      saved: { oidc: [...savedOidc(checked.oidc), ...off.oidc.map((o) => o.saved)] },
+      off,
+      set: [],
+      forget: [oidcSecret(id)],
+      what: `removed the OpenID provider "${id}"`,
+      provider: `oidc:${id}`,
+      fields: [],
+    });
     answer(res);
   });
 

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { configSchema, type HubConfig } from '../config/schema.js';
-import { HubError } from '../errors.js';
+import { HubError, describeError } from '../errors.js';
 import { lanAddresses } from '../lan-sharing.js';
 import { someSignInMethod } from '../auth/providers.js';
 
@@ -74,7 +74,7 @@ export function fieldErrors(issues: z.core.$ZodIssue[], map: (p: string) => stri
 
 export function invalid(fields: Record<string, string>): HubError {
   const list = Object.entries(fields)
-    .map(([k, v]) => `${k}: ${v}`)
+    .map(([k, v]) => `${k}: ${v.replace(/\.$/, '')}`)
     .join('; ');
   const e = new HubError(400, 'bad-settings', `Some settings are not valid: ${list}.`);
   return Object.assign(e, { fields });
@@ -164,8 +164,21 @@ export function withSavedSettings(config: HubConfig): { config: HubConfig; probl
 export function saveSettings(dataDir: string, change: SettingsPatch): void {
   const file = settingsFile(dataDir);
   const next = mergeSaved(readSavedSettings(dataDir).saved, change);
-  fs.writeFileSync(`${file}.tmp`, `${JSON.stringify(next, null, 2)}\n`, { mode: 0o600 });
-  fs.renameSync(`${file}.tmp`, file);
+  try {
+    fs.writeFileSync(`${file}.tmp`, `${JSON.stringify(next, null, 2)}\n`, { mode: 0o600 });
+    fs.renameSync(`${file}.tmp`, file);
+  } catch (err) {
+    fs.rmSync(`${file}.tmp`, { force: true, recursive: true });
+    throw new HubError(
+      500,
+      'settings-unwritable',
+      `The settings could not be saved in ${file}, so nothing changed.`,
+      {
+        evidence: [describeError(err)],
+        fix: `Make ${file} a file this user can write (and the data folder writable), then save again.`,
+      },
+    );
+  }
 }
 
 /** Validates, applies in place (the hub reads these fields at use time) and saves a settings change. */
