@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from './fixtures/browser.js';
@@ -134,6 +136,27 @@ describe('sign-in providers set up from the settings screen (Chromium)', () => {
     await page.waitForURL(`${th.base}/hub/home`);
     expect(await page.textContent('#who-name')).toBe('hana');
     await page.close();
+  });
+
+  it('after a restart that lost the secret, GitHub shows as off with why; the secret alone turns it on', async () => {
+    await th.hub.stop();
+    const file = path.join(th.dataDir, 'secrets.json');
+    const secrets = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, string>;
+    delete secrets['settings:githubClientSecret'];
+    fs.writeFileSync(file, JSON.stringify(secrets), { mode: 0o600 });
+    th = await startTestHub({
+      port: th.port,
+      dataDir: th.dataDir,
+      docker: { socketPath: '/nonexistent/docker.sock' },
+    });
+    await settings.open();
+    const off = await settings.providerText('github-off');
+    expect(off).toContain('GitHub sign-in saved in Settings is off: its client secret is not in');
+    await owner.click('[data-provider="github-off"] button.secondary');
+    await settings.fillGithub({ clientSecret: GH.clientSecret });
+    await settings.saveProvider('github');
+    expect(await settings.providerText('github')).toContain('read:org');
+    expect(await owner.locator('[data-provider="github-off"]').count()).toBe(0);
   });
 
   it('turning GitHub off removes its button at once', async () => {

@@ -229,6 +229,8 @@ export const en = {
     'Turn off sign-in with {name}? People who use it can no longer sign in; their accounts and files stay.',
   changeProvider: 'Change {name}',
   removeProvider: 'Turn off {name}',
+  providerOff: 'off',
+  enterSecretAgain: 'Enter the client secret again',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -460,4 +462,6 @@ export const zhCN: Record<MessageKey, string> = {
   confirmRemoveProvider: '关闭通过 {name} 登录？使用它的人将无法再登录；他们的账户和文件会保留。',
   changeProvider: '修改 {name}',
   removeProvider: '关闭 {name}',
+  providerOff: '已停用',
+  enterSecretAgain: '重新输入客户端密钥',
 };

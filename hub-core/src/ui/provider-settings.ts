@@ -34,8 +34,18 @@ export function providerSettingsView(ctx: HubContext) {
   return {
     github,
     oidc: [
-      ...auth.oidc.map((p) => ({ ...withoutSecret(p), secretSaved: !!p.clientSecret, off: null })),
-      ...off.oidc.map((o) => ({ ...withoutSecret(o.saved), secretSaved: false, off: o.problem })),
+      ...auth.oidc.map((p) => ({
+        ...withoutSecret(p),
+        confidential: !!p.clientSecret,
+        secretSaved: !!p.clientSecret,
+        off: null,
+      })),
+      ...off.oidc.map((o) => ({
+        ...withoutSecret(o.saved),
+        confidential: !!o.saved[CONFIDENTIAL],
+        secretSaved: false,
+        off: o.problem,
+      })),
     ],
     // Callback URLs the form shows while an id or address is typed: this hub's, then the teammates'.
     callbackBases: [`http://localhost:${port}`, ...teammateHosts(ctx).map((h) => `http://${h}`)],

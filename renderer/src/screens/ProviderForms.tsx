@@ -4,7 +4,6 @@ import { CallbackUrls } from '../components/CallbackUrls';
 import { Field } from '../components/Field';
 import { Problem } from '../components/Problem';
 import { useT } from '../i18n';
-import { splitNames } from './Users';
 
 export interface GithubSettings {
   clientId: string;
@@ -15,6 +14,8 @@ export interface GithubSettings {
   deviceFlow: boolean;
   scopes: string[];
   secretSaved: boolean;
+  /** Why it is off (its secret was lost), or null when it works. */
+  off: string | null;
 }
 
 export interface OidcSettings {
@@ -30,7 +31,10 @@ export interface OidcSettings {
   groupsClaim: string;
   allowedGroups: string[];
   adminGroups: string[];
+  /** Has a client secret (saved, or lost while it is off). */
+  confidential: boolean;
   secretSaved: boolean;
+  off: string | null;
 }
 
 /** GET /hub/ui/api/settings/providers: every field but the secrets. */
@@ -42,6 +46,12 @@ export interface ProviderSettings {
 }
 
 const lines = (list: string[]) => list.join('\n');
+/** One entry per line (or comma): group names may hold spaces, and "my org" must reach the hub whole to be refused. */
+const perLine = (text: string) =>
+  text
+    .split(/[\n,]/)
+    .map((o) => o.trim())
+    .filter(Boolean);
 
 function FormButtons({
   onCancel,
@@ -90,7 +100,7 @@ export function GithubForm({
   const [orgs, setOrgs] = useState(lines(current?.allowedOrganizations ?? []));
   const [deviceFlow, setDeviceFlow] = useState(current?.deviceFlow ?? false);
   const [error, setError] = useState<ApiError | null>(null);
-  const orgList = splitNames(orgs);
+  const orgList = perLine(orgs);
   const scopes = [...new Set([...(current?.scopes ?? []), ...(orgList.length ? ['read:org'] : [])])];
   const submit = async (e: React.FormEvent) => {
     e.preventDefault();
@@ -222,7 +232,7 @@ export function OidcForm({
   const [issuer, setIssuer] = useState(current?.issuer ?? '');
   const [clientId, setClientId] = useState(current?.clientId ?? '');
   const [secret, setSecret] = useState('');
-  const [publicClient, setPublicClient] = useState(current ? !current.secretSaved : false);
+  const [publicClient, setPublicClient] = useState(current ? !current.confidential : false);
   const [scopes, setScopes] = useState((current?.scopes ?? ['openid', 'profile', 'email']).join(' '));
   const [usernameClaim, setUsernameClaim] = useState(current?.usernameClaim ?? 'preferred_username');
   const [strip, setStrip] = useState(current?.stripEmailDomain ?? false);
@@ -248,8 +258,8 @@ export function OidcForm({
       usernameClaim,
       stripEmailDomain: strip,
       groupsClaim,
-      allowedGroups: splitNames(allowed),
-      adminGroups: splitNames(admins),
+      allowedGroups: perLine(allowed),
+      adminGroups: perLine(admins),
       pkce,
     };
     try {

@@ -76,6 +76,49 @@ function LoginCheckButton() {
   );
 }
 
+/** A provider saved in Settings that is off (its secret was lost): why, and the way to turn it on again. */
+function OffProvider({
+  id,
+  label,
+  problem,
+  editing,
+  onEdit,
+  onRemove,
+  children,
+}: {
+  id: string;
+  label: string;
+  problem: string;
+  editing: boolean;
+  onEdit: () => void;
+  onRemove: () => void;
+  children: React.ReactNode;
+}) {
+  const t = useT();
+  return (
+    <div className="provider provider-off" data-provider={`${id}-off`}>
+      <h3>
+        {label} <span className="badge check-fail">{t('providerOff')}</span>
+      </h3>
+      <p className="field-error" role="alert">
+        {problem}
+      </p>
+      {editing ? (
+        children
+      ) : (
+        <div className="actions">
+          <button type="button" className="secondary" onClick={onEdit}>
+            {t('enterSecretAgain')}
+          </button>
+          <button type="button" className="danger" onClick={onRemove}>
+            {t('removeProvider', { name: label })}
+          </button>
+        </div>
+      )}
+    </div>
+  );
+}
+
 type Editing = null | 'github' | 'oidc:new' | `oidc:${string}`;
 
 /**
@@ -188,6 +231,33 @@ export function SignInSettings({ onChanged }: { onChanged?: () => void }) {
           </div>
         );
       })}
+      {forms?.github?.off ? (
+        <OffProvider
+          id="github"
+          label="GitHub"
+          problem={forms.github.off}
+          editing={editing === 'github'}
+          onEdit={() => setEditing('github')}
+          onRemove={() => void remove('/hub/ui/api/settings/providers/github', 'GitHub')}
+        >
+          <GithubForm current={forms.github} bases={bases} onDone={done} />
+        </OffProvider>
+      ) : null}
+      {forms?.oidc
+        .filter((o) => o.off)
+        .map((o) => (
+          <OffProvider
+            key={o.id}
+            id={`oidc-${o.id}`}
+            label={o.displayName}
+            problem={o.off ?? ''}
+            editing={editing === `oidc:${o.id}`}
+            onEdit={() => setEditing(`oidc:${o.id}`)}
+            onRemove={() => void remove(`/hub/ui/api/settings/providers/oidc/${enc(o.id)}`, o.displayName)}
+          >
+            <OidcForm current={o} bases={bases} onDone={done} />
+          </OffProvider>
+        ))}
       {forms && editing === null ? (
         <div className="actions">
           {forms.github ? null : (
