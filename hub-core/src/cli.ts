@@ -15,7 +15,7 @@ Commands:
   serve                     run the hub headless; open the printed URL in a browser
   token <user> [--note TEXT] [--expires-in SECONDS] [--scopes a,b]
                             print a new API token for a user (like \`jupyterhub token\`)
-    doctor [--json]           check Docker, the image, the hub address, GitHub settings, the data
+  doctor [--json]           check Docker, the image, the hub address, GitHub settings, the data
                             folder and the port; each check says what is wrong and the fix
   user list                 list users
   user add|remove|admin|unadmin NAME...

@@ -325,9 +325,10 @@ export function diagnostics(
         const admins = config.auth.adminUsers.length;
         const rules = config.auth.allowedUsers.length + gh.allowedOrganizations.length;
         if (!admins && !rules && !config.auth.allowAll) {
-          return fail(
-            'GitHub sign-in is set up, but no rule lets anyone in.',
-            'Add yourself to auth.adminUsers (TEAMHUB_ADMIN_USERS).',
+          // Not a failure: admins and users added on the Users screen (kept in the database) can sign in.
+          return warn(
+            'GitHub sign-in is set up, but no rule names who may sign in with it: only admins and users added on the Users screen can.',
+            'Add organizations (Settings → Sign-in) or allowed users and admins (Settings → Access, or auth.adminUsers / TEAMHUB_ADMIN_USERS).',
             evidence,
           );
         }

@@ -49,7 +49,7 @@ export function readSecretsFile(file: string): Record<string, string> | undefine
     // reported below
   }
   throw new HubError(500, 'secrets-corrupt', `The secrets file ${file} is damaged.`, {
-    fix: 'Move it away and restart: a new one is made (everyone will have to sign in again).',
+    fix: 'Move it away and restart: a new one is made (everyone will have to sign in again, and client secrets entered in Settings must be entered again).',
   });
 }
 
@@ -78,7 +78,7 @@ export function loadOrCreateSecrets(dataDir: string): HubSecrets {
     if (values.cookieSecret && COOKIE_SECRET.test(values.cookieSecret))
       return { cookieSecret: Buffer.from(values.cookieSecret, 'hex') };
     throw new HubError(500, 'secrets-corrupt', `The secrets file ${file} is damaged.`, {
-      fix: 'Move it away and restart: a new one is made (everyone will have to sign in again).',
+      fix: 'Move it away and restart: a new one is made (everyone will have to sign in again, and client secrets entered in Settings must be entered again).',
     });
   }
   const cookieSecret = crypto.randomBytes(32);

@@ -200,7 +200,7 @@ describe('OpenID Connect sign-in', () => {
     const { res, page } = await signIn('misconfigured', 'alice');
     expect(res.status).toBe(502);
     expect(page).toContain('Misconfigured refused the sign-in code (invalid_client');
-    expect(page).toContain('clientId and clientSecret');
+    expect(page).toContain('Check the client id and secret of &quot;misconfigured&quot;');
     expect(page).not.toMatch(/at .*\.(ts|js):\d+/);
   });
 

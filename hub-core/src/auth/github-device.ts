@@ -54,7 +54,7 @@ async function post(
       `GitHub answered ${url} with HTTP ${res.status} and no JSON.`,
       {
         evidence: [`POST ${url} → ${res.status}`],
-        fix: 'Check auth.github.url: it must be the GitHub web address (GitHub Enterprise: https://github.example.com).',
+        fix: 'Check the GitHub address (Settings → Sign-in, or auth.github.url): it must be the GitHub web address (GitHub Enterprise: https://github.example.com).',
       },
     );
   }

@@ -70,7 +70,7 @@ export class OidcLogin {
         `${this.label} sign-in is not available: the hub could not read the provider's OpenID configuration (${shortCause(err)}).`,
         {
           evidence: [`GET ${discoveryDocument(this.discoveryUrl)}: ${describeError(err)}`],
-          fix: `Check auth.oidc "${this.cfg.id}" issuer (${this.cfg.issuer}): it must be the provider's issuer URL and reachable from this machine.`,
+          fix: `Check the issuer of "${this.cfg.id}" (${this.cfg.issuer}; Settings → Sign-in, or auth.oidc): it must be the provider's issuer URL and reachable from this machine.`,
         },
       );
     }
@@ -238,7 +238,7 @@ export class OidcLogin {
     if (code) {
       const description = providerErrorDescription(err);
       const fixes: Record<string, string> = {
-        invalid_client: `Check auth.oidc "${this.cfg.id}" clientId and clientSecret: they must match the client registered at ${this.label}.`,
+        invalid_client: `Check the client id and secret of "${this.cfg.id}" (Settings → Sign-in, or auth.oidc): they must match the client registered at ${this.label}.`,
         unauthorized_client: `Allow the authorization code flow for client ${this.cfg.clientId} at ${this.label}.`,
         invalid_grant: 'Try signing in again; the code was used up or expired, or the redirect URI differs.',
       };

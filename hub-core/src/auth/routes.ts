@@ -180,7 +180,7 @@ export async function finishGithubSignIn(
         'oauth-bad-login',
         `GitHub answered with the login ${JSON.stringify(identity.login)}, which this hub cannot use: ${badLogin}.`,
         {
-          fix: 'Check auth.github.url and auth.github.apiUrl: they must point at GitHub (or GitHub Enterprise).',
+          fix: 'Check the GitHub and API addresses (Settings → Sign-in, or auth.github.url and apiUrl): they must point at GitHub (or GitHub Enterprise).',
         },
       ),
     );

@@ -44,7 +44,7 @@ export async function checkGithubLogin(config: HubConfig, callbacks: string[]): 
           name: 'provider',
           ok: false,
           message: `GitHub does not answer at ${gh.url}: ${provider.error}.`,
-          fix: 'Check auth.github.url (for GitHub Enterprise, your server) and this computer’s network or proxy.',
+          fix: 'Check the GitHub address (Settings → Sign-in, or auth.github.url; for GitHub Enterprise, your server) and this computer’s network or proxy.',
         }
       : provider.status >= 500
         ? { name: 'provider', ok: false, message: `GitHub at ${gh.url} answered HTTP ${provider.status}.` }
