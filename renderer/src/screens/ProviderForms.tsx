@@ -4,6 +4,7 @@ import { CallbackUrls } from '../components/CallbackUrls';
 import { Field } from '../components/Field';
 import { Problem } from '../components/Problem';
 import { useT } from '../i18n';
+import type { MessageKey } from '../messages';
 
 export interface GithubSettings {
   clientId: string;
@@ -81,6 +82,71 @@ function FormButtons({
   );
 }
 
+/** One text field of a provider form: its label, its value's key, and how it is shown. */
+interface FieldSpec {
+  key: string;
+  label: MessageKey;
+  type?: 'text' | 'password' | 'url';
+  mono?: boolean;
+  rows?: number;
+  placeholder?: string;
+  autoComplete?: string;
+}
+
+const kebab = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+/** The form's text fields, each with the hub's message for it (fields are `<kind>.<key>`). */
+function FieldGrid({
+  kind,
+  specs,
+  values,
+  onChange,
+  errors,
+}: {
+  kind: 'github' | 'oidc';
+  specs: FieldSpec[];
+  values: Record<string, string>;
+  onChange: (key: string, value: string) => void;
+  errors: Record<string, string>;
+}) {
+  const t = useT();
+  return (
+    <div className="grid2">
+      {specs.map((f) => (
+        <Field
+          key={f.key}
+          label={t(f.label)}
+          id={`${kind}-${kebab(f.key)}`}
+          value={values[f.key] ?? ''}
+          onChange={(v) => onChange(f.key, v)}
+          error={errors[`${kind}.${f.key}`]}
+          {...(f.type ? { type: f.type } : {})}
+          {...(f.mono ? { mono: true } : {})}
+          {...(f.rows ? { rows: f.rows } : {})}
+          {...(f.placeholder ? { placeholder: f.placeholder } : {})}
+          {...(f.autoComplete ? { autoComplete: f.autoComplete } : {})}
+        />
+      ))}
+    </div>
+  );
+}
+
+/** Text values of a form, one state for all. */
+function useValues(initial: Record<string, string>) {
+  const [values, setValues] = useState(initial);
+  const set = (key: string, value: string) => setValues((v) => ({ ...v, [key]: value }));
+  return [values, set] as const;
+}
+
+const secretField = (saved: boolean | undefined, t: (k: MessageKey) => string): FieldSpec => ({
+  key: 'clientSecret',
+  label: 'clientSecret',
+  type: 'password',
+  mono: true,
+  autoComplete: 'new-password',
+  ...(saved ? { placeholder: t('secretKept') } : {}),
+});
+
 /** Sets up or changes GitHub sign-in; the secret is write-only (blank keeps the saved one). */
 export function GithubForm({
   current,
@@ -92,32 +158,39 @@ export function GithubForm({
   onDone: (saved: boolean) => void;
 }) {
   const t = useT();
-  const [clientId, setClientId] = useState(current?.clientId ?? '');
-  const [secret, setSecret] = useState('');
-  const [url, setUrl] = useState(current?.url ?? '');
-  const [apiUrl, setApiUrl] = useState(current?.apiUrl ?? '');
-  const [callbackUrl, setCallbackUrl] = useState(current?.callbackUrl ?? '');
-  const [orgs, setOrgs] = useState(lines(current?.allowedOrganizations ?? []));
+  const [v, set] = useValues({
+    clientId: current?.clientId ?? '',
+    clientSecret: '',
+    url: current?.url ?? '',
+    apiUrl: current?.apiUrl ?? '',
+    allowedOrganizations: lines(current?.allowedOrganizations ?? []),
+    callbackUrl: current?.callbackUrl ?? '',
+  });
   const [deviceFlow, setDeviceFlow] = useState(current?.deviceFlow ?? false);
   const [error, setError] = useState<ApiError | null>(null);
-  const orgList = perLine(orgs);
+  const orgList = perLine(v.allowedOrganizations ?? '');
   const scopes = [...new Set([...(current?.scopes ?? []), ...(orgList.length ? ['read:org'] : [])])];
+  const specs: FieldSpec[] = [
+    { key: 'clientId', label: 'clientId', mono: true, autoComplete: 'off' },
+    secretField(current?.secretSaved, t),
+    { key: 'url', label: 'githubUrl', type: 'url', mono: true, placeholder: 'https://github.com' },
+    { key: 'apiUrl', label: 'githubApiUrl', type: 'url', mono: true, placeholder: 'https://api.github.com' },
+    {
+      key: 'allowedOrganizations',
+      label: 'allowedOrgs',
+      rows: 2,
+      mono: true,
+      placeholder: 'my-org or my-org:team',
+    },
+    { key: 'callbackUrl', label: 'callbackOverride', type: 'url', mono: true },
+  ];
   const submit = async (e: React.FormEvent) => {
     e.preventDefault();
     setError(null);
     try {
       await api('/hub/ui/api/settings/providers/github', {
         method: 'PUT',
-        json: {
-          clientId,
-          clientSecret: secret,
-          url,
-          apiUrl,
-          callbackUrl,
-          allowedOrganizations: orgList,
-          deviceFlow,
-          scopes: current?.scopes ?? [],
-        },
+        json: { ...v, allowedOrganizations: orgList, deviceFlow },
       });
       onDone(true);
     } catch (err) {
@@ -125,74 +198,13 @@ export function GithubForm({
     }
   };
   const f = error?.fields ?? {};
+  const callback = (v.callbackUrl ?? '').trim();
   return (
     <form className="card provider-form" id="github-form" onSubmit={submit} noValidate>
       <h3>{current ? t('githubEdit') : t('githubSetUp')}</h3>
       <p className="muted">{t('githubHelp')}</p>
-      <CallbackUrls
-        urls={callbackUrl.trim() ? [callbackUrl.trim()] : bases.map((b) => `${b}/hub/oauth_callback`)}
-      />
-      <div className="grid2">
-        <Field
-          label={t('clientId')}
-          id="github-client-id"
-          mono
-          value={clientId}
-          onChange={setClientId}
-          error={f['github.clientId']}
-          autoComplete="off"
-        />
-        <Field
-          label={t('clientSecret')}
-          id="github-client-secret"
-          type="password"
-          mono
-          value={secret}
-          onChange={setSecret}
-          error={f['github.clientSecret']}
-          placeholder={current?.secretSaved ? t('secretKept') : ''}
-          autoComplete="new-password"
-        />
-        <Field
-          label={t('githubUrl')}
-          id="github-url"
-          type="url"
-          mono
-          value={url}
-          onChange={setUrl}
-          error={f['github.url']}
-          placeholder="https://github.com"
-        />
-        <Field
-          label={t('githubApiUrl')}
-          id="github-api-url"
-          type="url"
-          mono
-          value={apiUrl}
-          onChange={setApiUrl}
-          error={f['github.apiUrl']}
-          placeholder="https://api.github.com"
-        />
-        <Field
-          label={t('allowedOrgs')}
-          id="github-orgs"
-          rows={2}
-          mono
-          value={orgs}
-          onChange={setOrgs}
-          error={f['github.allowedOrganizations']}
-          placeholder="my-org or my-org:team"
-        />
-        <Field
-          label={t('callbackOverride')}
-          id="github-callback"
-          type="url"
-          mono
-          value={callbackUrl}
-          onChange={setCallbackUrl}
-          error={f['github.callbackUrl']}
-        />
-      </div>
+      <CallbackUrls urls={callback ? [callback] : bases.map((b) => `${b}/hub/oauth_callback`)} />
+      <FieldGrid kind="github" specs={specs} values={v} onChange={set} errors={f} />
       <label className="inline switch">
         <input
           type="checkbox"
@@ -227,39 +239,55 @@ export function OidcForm({
   onDone: (saved: boolean) => void;
 }) {
   const t = useT();
-  const [id, setId] = useState(current?.id ?? '');
-  const [displayName, setDisplayName] = useState(current?.displayName ?? '');
-  const [issuer, setIssuer] = useState(current?.issuer ?? '');
-  const [clientId, setClientId] = useState(current?.clientId ?? '');
-  const [secret, setSecret] = useState('');
+  const [v, set] = useValues({
+    id: current?.id ?? '',
+    displayName: current?.displayName ?? '',
+    issuer: current?.issuer ?? '',
+    clientId: current?.clientId ?? '',
+    clientSecret: '',
+    scopes: (current?.scopes ?? ['openid', 'profile', 'email']).join(' '),
+    usernameClaim: current?.usernameClaim ?? 'preferred_username',
+    groupsClaim: current?.groupsClaim ?? 'groups',
+    allowedGroups: lines(current?.allowedGroups ?? []),
+    adminGroups: lines(current?.adminGroups ?? []),
+    callbackUrl: current?.callbackUrl ?? '',
+  });
   const [publicClient, setPublicClient] = useState(current ? !current.confidential : false);
-  const [scopes, setScopes] = useState((current?.scopes ?? ['openid', 'profile', 'email']).join(' '));
-  const [usernameClaim, setUsernameClaim] = useState(current?.usernameClaim ?? 'preferred_username');
   const [strip, setStrip] = useState(current?.stripEmailDomain ?? false);
-  const [groupsClaim, setGroupsClaim] = useState(current?.groupsClaim ?? 'groups');
-  const [allowed, setAllowed] = useState(lines(current?.allowedGroups ?? []));
-  const [admins, setAdmins] = useState(lines(current?.adminGroups ?? []));
   const [pkce, setPkce] = useState(current?.pkce ?? true);
-  const [callbackUrl, setCallbackUrl] = useState(current?.callbackUrl ?? '');
   const [error, setError] = useState<ApiError | null>(null);
-  const shownId = id.trim() || '<id>';
+  const specs: FieldSpec[] = [
+    ...(current
+      ? []
+      : [{ key: 'id', label: 'providerId', mono: true, placeholder: 'keycloak' } as FieldSpec]),
+    { key: 'displayName', label: 'buttonName', placeholder: 'Team Keycloak' },
+    {
+      key: 'issuer',
+      label: 'issuerUrl',
+      type: 'url',
+      mono: true,
+      placeholder: 'https://sso.example.org/realms/team',
+    },
+    { key: 'clientId', label: 'clientId', mono: true, autoComplete: 'off' },
+    ...(publicClient ? [] : [secretField(current?.secretSaved, t)]),
+    { key: 'scopes', label: 'scopesField', mono: true },
+    { key: 'usernameClaim', label: 'usernameClaim', mono: true },
+    { key: 'groupsClaim', label: 'groupsClaim', mono: true },
+    { key: 'allowedGroups', label: 'allowedGroups', rows: 2 },
+    { key: 'adminGroups', label: 'adminGroups', rows: 2 },
+    { key: 'callbackUrl', label: 'callbackOverride', type: 'url', mono: true },
+  ];
   const submit = async (e: React.FormEvent) => {
     e.preventDefault();
     setError(null);
     const body = {
-      id,
-      displayName,
-      issuer,
-      clientId,
-      clientSecret: publicClient ? '' : secret,
+      ...v,
+      clientSecret: publicClient ? '' : v.clientSecret,
       publicClient,
-      callbackUrl,
-      scopes: scopes.split(/[\s,]+/).filter(Boolean),
-      usernameClaim,
+      scopes: (v.scopes ?? '').split(/[\s,]+/).filter(Boolean),
       stripEmailDomain: strip,
-      groupsClaim,
-      allowedGroups: perLine(allowed),
-      adminGroups: perLine(admins),
+      allowedGroups: perLine(v.allowedGroups ?? ''),
+      adminGroups: perLine(v.adminGroups ?? ''),
       pkce,
     };
     try {
@@ -272,140 +300,24 @@ export function OidcForm({
     }
   };
   const f = error?.fields ?? {};
+  const callback = (v.callbackUrl ?? '').trim();
+  const shownId = (v.id ?? '').trim() || '<id>';
+  const checkbox = (id: string, checked: boolean, change: (on: boolean) => void, label: MessageKey) => (
+    <label className="inline">
+      <input type="checkbox" id={id} checked={checked} onChange={(e) => change(e.target.checked)} />
+      {t(label)}
+    </label>
+  );
   return (
     <form className="card provider-form" id="oidc-form" onSubmit={submit} noValidate>
       <h3>{current ? t('oidcEdit', { name: current.displayName }) : t('oidcAdd')}</h3>
       <p className="muted">{t('oidcHelp')}</p>
-      <CallbackUrls
-        urls={
-          callbackUrl.trim() ? [callbackUrl.trim()] : bases.map((b) => `${b}/hub/oidc/${shownId}/callback`)
-        }
-      />
-      <div className="grid2">
-        {current ? null : (
-          <Field
-            label={t('providerId')}
-            id="oidc-id"
-            mono
-            value={id}
-            onChange={setId}
-            error={f['oidc.id']}
-            placeholder="keycloak"
-          />
-        )}
-        <Field
-          label={t('buttonName')}
-          id="oidc-display-name"
-          value={displayName}
-          onChange={setDisplayName}
-          error={f['oidc.displayName']}
-          placeholder="Team Keycloak"
-        />
-        <Field
-          label={t('issuerUrl')}
-          id="oidc-issuer"
-          type="url"
-          mono
-          value={issuer}
-          onChange={setIssuer}
-          error={f['oidc.issuer']}
-          placeholder="https://sso.example.org/realms/team"
-        />
-        <Field
-          label={t('clientId')}
-          id="oidc-client-id"
-          mono
-          value={clientId}
-          onChange={setClientId}
-          error={f['oidc.clientId']}
-          autoComplete="off"
-        />
-        {publicClient ? null : (
-          <Field
-            label={t('clientSecret')}
-            id="oidc-client-secret"
-            type="password"
-            mono
-            value={secret}
-            onChange={setSecret}
-            error={f['oidc.clientSecret']}
-            placeholder={current?.secretSaved ? t('secretKept') : ''}
-            autoComplete="new-password"
-          />
-        )}
-        <Field
-          label={t('scopesField')}
-          id="oidc-scopes"
-          mono
-          value={scopes}
-          onChange={setScopes}
-          error={f['oidc.scopes']}
-        />
-        <Field
-          label={t('usernameClaim')}
-          id="oidc-username-claim"
-          mono
-          value={usernameClaim}
-          onChange={setUsernameClaim}
-          error={f['oidc.usernameClaim']}
-        />
-        <Field
-          label={t('groupsClaim')}
-          id="oidc-groups-claim"
-          mono
-          value={groupsClaim}
-          onChange={setGroupsClaim}
-          error={f['oidc.groupsClaim']}
-        />
-        <Field
-          label={t('allowedGroups')}
-          id="oidc-allowed-groups"
-          rows={2}
-          value={allowed}
-          onChange={setAllowed}
-          error={f['oidc.allowedGroups']}
-        />
-        <Field
-          label={t('adminGroups')}
-          id="oidc-admin-groups"
-          rows={2}
-          value={admins}
-          onChange={setAdmins}
-          error={f['oidc.adminGroups']}
-        />
-        <Field
-          label={t('callbackOverride')}
-          id="oidc-callback"
-          type="url"
-          mono
-          value={callbackUrl}
-          onChange={setCallbackUrl}
-          error={f['oidc.callbackUrl']}
-        />
-      </div>
+      <CallbackUrls urls={callback ? [callback] : bases.map((b) => `${b}/hub/oidc/${shownId}/callback`)} />
+      <FieldGrid kind="oidc" specs={specs} values={v} onChange={set} errors={f} />
       <div className="row">
-        <label className="inline">
-          <input
-            type="checkbox"
-            id="oidc-public-client"
-            checked={publicClient}
-            onChange={(e) => setPublicClient(e.target.checked)}
-          />
-          {t('publicClient')}
-        </label>
-        <label className="inline">
-          <input type="checkbox" id="oidc-pkce" checked={pkce} onChange={(e) => setPkce(e.target.checked)} />
-          {t('pkce')}
-        </label>
-        <label className="inline">
-          <input
-            type="checkbox"
-            id="oidc-strip-domain"
-            checked={strip}
-            onChange={(e) => setStrip(e.target.checked)}
-          />
-          {t('stripEmailDomain')}
-        </label>
+        {checkbox('oidc-public-client', publicClient, setPublicClient, 'publicClient')}
+        {checkbox('oidc-pkce', pkce, setPkce, 'pkce')}
+        {checkbox('oidc-strip-domain', strip, setStrip, 'stripEmailDomain')}
       </div>
       {f.oidc ? (
         <p className="field-error" role="alert">
