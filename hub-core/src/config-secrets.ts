@@ -4,6 +4,7 @@ import { type ConfigSources, loadConfig } from './config/load.js';
 import type { HubConfig } from './config/schema.js';
 import { HubError } from './errors.js';
 import { withStoredOidcSecrets } from './oidc-secrets.js';
+import { readSavedSettings } from './ui/settings.js';
 import { PLAIN_SECRETS_FILE, type SecretStore, importPlainSecretsFile, readSecretsFile } from './secrets.js';
 
 // Stands in for the stored secret while the data folder (where the store lives) is worked out.
@@ -99,6 +100,9 @@ export async function loadConfigWithStoredSecrets(
   // Looking only: a plaintext file not yet moved into the keychain still counts.
   if (!stored && !importSecrets)
     stored = readSecretsFile(path.join(first.dataDir, PLAIN_SECRETS_FILE))?.githubClientSecret;
+  // GitHub sign-in saved in Settings (or turned off there) replaces the config file's: its own secret
+  // is not needed, so a lost one must not stop the start.
+  if (!stored && readSavedSettings(first.dataDir).saved.providers?.github !== undefined) stored = PLACEHOLDER;
   if (!stored) {
     throw new HubError(
       1,

@@ -27,6 +27,8 @@ export interface HubContext {
   oidc: OidcLogin[];
   /** Providers saved in Settings that are off (e.g. a lost secret) and other saved-settings problems. */
   providersOff: ProvidersOff;
+  /** Password accounts are on only because the providers that are off were the only way in (not saved). */
+  passwordsForNow: boolean;
   /** Where client secrets entered in Settings are kept (the OS keychain, else a 0600 file). */
   secretStore: SecretStore;
   /** Last known Docker status (refreshed by pages that show it). */

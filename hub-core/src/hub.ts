@@ -231,6 +231,7 @@ export function createHub(config: HubConfig, options: HubOptions = {}): Hub {
     docker,
     ...buildProviders(config.auth, config.port),
     providersOff: noneOff(),
+    passwordsForNow: false,
     secretStore: options.secretStore ?? fileSecretStore(config.dataDir),
     dockerStatus: (): Promise<DockerStatus> => docker.status(),
     routes,
@@ -337,7 +338,9 @@ export function createHub(config: HubConfig, options: HubOptions = {}): Hub {
       // Providers entered in Settings replace the config file's; their secrets come from the store.
       const fromSettings = await loadSavedProviders(config, context.secretStore);
       for (const note of fromSettings.notes) log('info', note);
-      useProviders(context, keepAWayIn(fromSettings.auth ?? config.auth, fromSettings.off), fromSettings.off);
+      const kept = keepAWayIn(fromSettings.auth ?? config.auth, fromSettings.off);
+      useProviders(context, kept.auth, fromSettings.off);
+      context.passwordsForNow = kept.forNow;
       for (const p of offProblems(fromSettings.off)) log('warn', p);
       const status = await docker.status();
       if (status.ok) {

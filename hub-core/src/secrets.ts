@@ -61,7 +61,11 @@ export function writeSecretsFile(file: string, values: Record<string, string>): 
     fs.renameSync(tmp, file);
   } catch (err) {
     // A half-written copy would be one more place holding every secret.
-    fs.rmSync(tmp, { force: true });
+    try {
+      fs.rmSync(tmp, { force: true });
+    } catch {
+      // the write's own error says more
+    }
     throw err;
   }
 }

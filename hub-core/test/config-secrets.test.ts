@@ -67,6 +67,20 @@ describe('the GitHub client secret and the config file', () => {
     expect(later.config.auth.github?.clientSecret).toBe('new-secret');
   });
 
+  it('lost from the store does not stop the start when GitHub sign-in saved in Settings replaces it', async () => {
+    const { file, dataDir, entries, open } = setup();
+    await loadConfigWithStoredSecrets({ file, env: {} }, open);
+    entries.clear();
+    fs.mkdirSync(dataDir, { recursive: true });
+    fs.writeFileSync(
+      path.join(dataDir, 'settings.json'),
+      JSON.stringify({ providers: { github: { clientId: 'Ov23liSettings' } } }),
+    );
+    const { config } = await loadConfigWithStoredSecrets({ file, env: {} }, open);
+    // The config file's app is loaded (the hub then replaces it with the one saved in Settings).
+    expect(config.auth.github?.clientId).toBe('Iv1.abc');
+  });
+
   it('takes a secret left in a plaintext secrets.json by the file store into the keychain first', async () => {
     const { file, dataDir, open } = setup({ clientId: 'Iv1.abc' });
     fs.mkdirSync(dataDir, { recursive: true });

@@ -5,6 +5,7 @@ import { Browserless } from '../../e2e/fixtures/http-client.js';
 import { GithubProvider } from '../../e2e/fixtures/github-provider.js';
 import { OidcTestProvider } from '../../e2e/fixtures/oidc-provider.js';
 import { signInBrowserless } from '../../e2e/fixtures/sign-in.js';
+import { refreshSessions } from '../src/auth/refresh.js';
 import { type TestHub, freePort, startTestHub } from '../../e2e/fixtures/test-hub.js';
 
 // Sign-in providers entered on the settings screen (GitHub and OpenID Connect): validated per field,
@@ -69,9 +70,9 @@ const fields = (r: { json: Record<string, unknown> }) => (r.json.fields ?? {}) a
 async function oidcSignIn(login: string) {
   const client = new Browserless(th.base);
   const start = await client.request('/hub/oidc/sso/login');
-  if (start.status !== 302) return { status: start.status, page: await start.text() };
+  if (start.status !== 302) return { client, status: start.status, page: await start.text() };
   const res = await client.request(await sso.approve(start.headers.get('location') ?? '', login));
-  return { status: res.status, page: res.status >= 400 ? await res.text() : '' };
+  return { client, status: res.status, page: res.status >= 400 ? await res.text() : '' };
 }
 
 const everyFile = (dir: string) =>
@@ -269,6 +270,15 @@ describe('OpenID Connect providers entered in Settings', () => {
     });
     expect(Object.keys(fields(noId)).sort()).toEqual(['oidc.id', 'oidc.issuer']);
     expect(fields(noId)['oidc.id']).toContain('short id');
+    const invisible = await call('POST', '/hub/ui/api/settings/providers/oidc', {
+      ...provider(),
+      displayName: '\u3164\u2800',
+      clientSecret: '“curly”',
+    });
+    expect(Object.keys(fields(invisible)).sort()).toEqual(['oidc.clientSecret', 'oidc.displayName']);
+    const { displayName: _d, ...nameless } = provider();
+    const unnamed = await call('POST', '/hub/ui/api/settings/providers/oidc', nameless);
+    expect(fields(unnamed)['oidc.displayName']).toBe('required');
     const yes = await call('POST', '/hub/ui/api/settings/providers/oidc', {
       ...provider(),
       publicClient: 'yes',
@@ -361,12 +371,14 @@ describe('saved providers across a restart', () => {
 
   it('a lost secret leaves that provider off and says so; entering only the secret turns it on again', async () => {
     expect((await call('PATCH', '/hub/ui/api/settings', { passwords: { enabled: false } })).status).toBe(200);
+    const hana = await oidcSignIn('hana');
+    expect(hana.status).toBe(302);
     const file = path.join(dataDir, 'secrets.json');
     const secrets = storedSecrets();
     delete secrets['settings:githubClientSecret'];
     delete secrets['settings:oidcClientSecret:sso'];
     fs.writeFileSync(file, JSON.stringify(secrets), { mode: 0o600 });
-    await restart();
+    await restart({ auth: { adminUsers: ['boss'], refreshIntervalSeconds: 1 } });
     const after = await call('GET', '/hub/ui/api/settings/providers');
     expect(after.json.github).toMatchObject({
       clientId: GH.clientId,
@@ -381,14 +393,38 @@ describe('saved providers across a restart', () => {
     const login = await (await fetch(`${th.base}/hub/login`)).text();
     expect(login).toContain('id="login-local"');
     expect(login).not.toContain('id="login-github"');
+    // The settings screen shows password accounts as saved (off), so saving its form keeps them so.
+    expect((await call('GET', '/hub/ui/api/settings')).json.passwords).toMatchObject({
+      enabled: false,
+      forNow: true,
+    });
+    const image = await call('PATCH', '/hub/ui/api/settings', {
+      passwords: { enabled: false },
+      spawner: { memLimit: '1G' },
+    });
+    expect(image.status).toBe(200);
+    expect(JSON.parse(fs.readFileSync(path.join(dataDir, 'settings.json'), 'utf8')).passwords.enabled).toBe(
+      false,
+    );
+    expect(await (await fetch(`${th.base}/hub/login`)).text()).toContain('id="login-local"');
+    // Turning off a provider that is off would leave no way in at the next start.
+    expect((await call('DELETE', '/hub/ui/api/settings/providers/github')).status).toBe(409);
+    // Someone signed in with a provider that is off stays signed in: it was not removed.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await refreshSessions(th.hub.context);
+    expect((await hana.client.request('/hub/ui/api/me')).status).toBe(200);
 
-    // Another change keeps the providers that are off.
+    // Another provider that works ends "for now"; the providers that are off are kept.
     const pub = { id: 'pub', displayName: 'Public', issuer: sso.issuer, clientId: 'p', publicClient: true };
     expect((await call('POST', '/hub/ui/api/settings/providers/oidc', pub)).status).toBe(201);
-    expect((await call('DELETE', '/hub/ui/api/settings/providers/oidc/pub')).status).toBe(200);
     const still = await call('GET', '/hub/ui/api/settings/providers');
-    expect(still.json.oidc).toEqual([expect.objectContaining({ id: 'sso', off: expect.any(String) })]);
+    expect(still.json.oidc).toEqual([
+      expect.objectContaining({ id: 'pub', off: null }),
+      expect.objectContaining({ id: 'sso', off: expect.any(String) }),
+    ]);
     expect(still.json.github).toMatchObject({ off: expect.any(String) });
+    expect(String(still.json.problems)).not.toContain('for now');
+    expect(await (await fetch(`${th.base}/hub/login`)).text()).not.toContain('id="login-local"');
 
     // An OpenID provider that had a secret is not quietly turned into a public client.
     const noSecret = await call('PUT', '/hub/ui/api/settings/providers/oidc/sso', { displayName: 'Lab SSO' });
@@ -400,7 +436,26 @@ describe('saved providers across a restart', () => {
     const oidc = await call('PUT', '/hub/ui/api/settings/providers/oidc/sso', { clientSecret: OIDC_SECRET });
     expect(oidc.status).toBe(200);
     expect((await oidcSignIn('hana')).status).toBe(302);
+    expect((await call('DELETE', '/hub/ui/api/settings/providers/oidc/pub')).status).toBe(200);
     expect((await call('PATCH', '/hub/ui/api/settings', { passwords: { enabled: true } })).status).toBe(200);
+  });
+
+  it('a saved provider that a hand edit made invalid is off with the reason; the others work', async () => {
+    const file = path.join(dataDir, 'settings.json');
+    const saved = JSON.parse(fs.readFileSync(file, 'utf8'));
+    saved.providers.oidc[0].timeoutSeconds = 'x';
+    fs.writeFileSync(file, JSON.stringify(saved));
+    await restart();
+    const view = await call('GET', '/hub/ui/api/settings/providers');
+    expect(view.json.oidc).toEqual([
+      expect.objectContaining({ id: 'sso', off: expect.stringContaining('oidc.timeoutSeconds') }),
+    ]);
+    expect(view.json.github).toMatchObject({ off: null });
+    await signInBrowserless(new Browserless(th.base), github, 'boss');
+    // Correcting the field through the form's API turns it back on.
+    const fixed = await call('PUT', '/hub/ui/api/settings/providers/oidc/sso', { timeoutSeconds: 15 });
+    expect(fixed.status).toBe(200);
+    expect((await oidcSignIn('hana')).status).toBe(302);
   });
 });
 
@@ -424,5 +479,24 @@ describe('turning providers off', () => {
     // Password accounts were the last way in: they cannot be turned off now.
     const lastPasswords = await call('PATCH', '/hub/ui/api/settings', { passwords: { enabled: false } });
     expect(lastPasswords.status).toBe(409);
+  });
+});
+
+describe('how many OpenID providers', () => {
+  it('at most 20, counting those that are off', async () => {
+    const add = (i: number) =>
+      call('POST', '/hub/ui/api/settings/providers/oidc', {
+        id: `p${i}`,
+        displayName: `P ${i}`,
+        issuer: sso.issuer,
+        clientId: 'p',
+        publicClient: true,
+      });
+    for (let i = 1; i <= 20; i++) expect((await add(i)).status).toBe(201);
+    const one = await add(21);
+    expect(one.status).toBe(400);
+    expect(fields(one).oidc).toContain('At most 20');
+    for (let i = 1; i <= 20; i++)
+      expect((await call('DELETE', `/hub/ui/api/settings/providers/oidc/p${i}`)).status).toBe(200);
   });
 });

@@ -82,7 +82,12 @@ async function check(ctx: HubContext, row: SessionAuthRow, name: string): Promis
   }
   if (row.provider?.startsWith('oidc:')) {
     const provider = ctx.oidc.find((p) => p.providerKey === row.provider);
-    if (!provider) return { keep: false, reason: 'the sign-in provider you used was removed from this hub.' };
+    if (!provider) {
+      // Off for now (its secret was lost) is not removed: membership cannot be checked until it is back.
+      const off = ctx.providersOff.oidc.some((o) => `oidc:${String(o.saved.id)}` === row.provider);
+      if (off) return { keep: true };
+      return { keep: false, reason: 'the sign-in provider you used was removed from this hub.' };
+    }
     const cfg = provider.cfg;
     if (
       (standing && cfg.adminGroups.length === 0) ||

@@ -3,6 +3,7 @@ import { caller, needScope } from '../api/common.js';
 import type { HubContext } from '../context.js';
 import { describeError } from '../errors.js';
 import { AuthStore } from './auth-store.js';
+import type { OidcLogin } from './oidc.js';
 import { lanUrls } from '../ui/settings.js';
 
 /** Field case F05: true when no rule, provider setting or added user lets anyone but admins in. */
@@ -34,6 +35,31 @@ export function callbackUrls(
   return configured ? [configured] : [fallback, ...hosts.map((h) => `http://${h}${path}`)];
 }
 
+const DISCOVERY_WAIT_MS = 4000;
+
+async function discoveryCheck(p: OidcLogin): Promise<{ ok: boolean; message?: string }> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<{ ok: boolean; message: string }>((resolve) => {
+    timer = setTimeout(
+      () =>
+        resolve({
+          ok: false,
+          message: `no answer yet from ${p.cfg.issuer} after ${DISCOVERY_WAIT_MS / 1000} s`,
+        }),
+      DISCOVERY_WAIT_MS,
+    );
+  });
+  const answer = p.configuration().then(
+    () => ({ ok: true }),
+    (err: unknown) => ({ ok: false, message: describeError(err) }),
+  );
+  try {
+    return await Promise.race([answer, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /**
  * GET /hub/api/auth/settings (admins): what each provider needs registered (callback URLs, scopes),
  * whether each OpenID provider's discovery answers, and the warning when only admins can sign in
@@ -60,11 +86,10 @@ export function authSettingsRoutes(ctx: HubContext): Router {
         allowedOrganizations: orgs,
       });
     }
-    for (const p of ctx.oidc) {
-      const check = await p.configuration().then(
-        () => ({ ok: true }),
-        (err: unknown) => ({ ok: false, message: describeError(err) }),
-      );
+    // Every provider's discovery at once, each given a few seconds: the screen must not wait minutes.
+    const checks = await Promise.all(ctx.oidc.map((p) => discoveryCheck(p)));
+    for (const [i, p] of ctx.oidc.entries()) {
+      const check = checks[i];
       providers.push({
         id: `oidc-${p.cfg.id}`,
         kind: 'oidc',

@@ -54,10 +54,13 @@ const url = (what: string) =>
     message: `expected an http(s) URL for ${what}, without spaces, user name or password`,
   });
 
-// What a provider's console shows for client ids and secrets: printable, no spaces or quotes.
-const CREDENTIAL = /^[^\s"'\p{Cc}\p{Cf}]+$/u;
-// Names shown to people (sign-in buttons): no control or invisible characters (zero-width, direction overrides).
-const VISIBLE_TEXT = /^[^\p{Cc}\p{Cf}]+$/u;
+// What a provider's console shows for client ids and secrets: printable, no spaces or quotes (any kind).
+const CREDENTIAL = /^[^\s"'“”‘’«»„‚‹›＂＇\p{Cc}\p{Cf}\p{Cs}\p{Co}]+$/u;
+// Characters that show as nothing: format and control characters, lone surrogates, private use, line
+// and paragraph separators, combining grapheme joiner, variation selectors, Hangul and Braille fillers.
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Zl}\p{Zp}\u034f\ufe00-\ufe0f\u115f\u1160\u3164\uffa0\u2800]/u;
+// Names shown to people (sign-in buttons) must show: nothing invisible, and a letter or digit.
+const isVisibleText = (v: string) => !INVISIBLE.test(v) && /[\p{L}\p{N}]/u.test(v);
 
 /** An IP address to listen on or connect to. */
 const ipAddress = (what: string) =>
@@ -136,7 +139,9 @@ const oidcSchema = z
       .trim()
       .min(1)
       .max(60)
-      .regex(VISIBLE_TEXT, { message: 'expected a name without control or invisible characters' })
+      .refine(isVisibleText, {
+        message: 'expected a name with letters or digits and without control or invisible characters',
+      })
       .describe('Name on the sign-in button ("Sign in with <displayName>").'),
     issuer: url('the OpenID issuer').describe(
       'Issuer URL; discovery reads <issuer>/.well-known/openid-configuration.',

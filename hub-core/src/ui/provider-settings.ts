@@ -10,6 +10,8 @@ import {
   type AuthConfig,
   CONFIDENTIAL,
   GITHUB_SECRET,
+  MAX_OIDC,
+  PASSWORDS_FOR_NOW,
   PLACEHOLDER_SECRET,
   type ProvidersOff,
   type Raw,
@@ -29,7 +31,7 @@ export function providerSettingsView(ctx: HubContext) {
   const github = auth.github
     ? { ...withoutSecret(auth.github), secretSaved: true, off: null }
     : off.github
-      ? { ...withoutSecret(off.github.saved), secretSaved: false, off: off.github.problem }
+      ? { ...withoutSecret(off.github.saved), secretSaved: !!off.github.secret, off: off.github.problem }
       : null;
   return {
     github,
@@ -43,7 +45,7 @@ export function providerSettingsView(ctx: HubContext) {
       ...off.oidc.map((o) => ({
         ...withoutSecret(o.saved),
         confidential: !!o.saved[CONFIDENTIAL],
-        secretSaved: false,
+        secretSaved: !!o.secret,
         off: o.problem,
       })),
     ],
@@ -53,6 +55,8 @@ export function providerSettingsView(ctx: HubContext) {
   };
 }
 
+const VIEW_ONLY = new Set(['secretSaved', 'off', CONFIDENTIAL]);
+
 /**
  * A form's fields over the provider's current ones: fields left out are kept (so a form that does
  * not show one never drops it), empty or null ones are cleared (their defaults apply).
@@ -60,6 +64,8 @@ export function providerSettingsView(ctx: HubContext) {
 function mergedFields(base: Raw, body: Raw): Raw {
   const out: Raw = { ...base };
   for (const [k, v] of Object.entries(body)) {
+    // What GET adds for the screen: a GET answer sent back as it is stays valid.
+    if (VIEW_ONLY.has(k)) continue;
     const value = typeof v === 'string' ? v.trim() : v;
     if (value === '' || value === null) delete out[k];
     else out[k] = value;
@@ -147,10 +153,16 @@ export function providerSettingsRoutes(ctx: HubContext): Router {
   };
 
   async function commit(auth: Caller, c: Change): Promise<void> {
-    if (!someSignInMethod(c.auth)) throw noSignInLeft();
+    // Password accounts that are on only for now do not count: after a restart they would be off.
+    const saved = ctx.passwordsForNow ? { ...c.auth, local: { ...c.auth.local, enabled: false } } : c.auth;
+    if (!someSignInMethod(saved)) throw noSignInLeft();
     await withSecrets(ctx.secretStore, c.set, () => saveSettings(ctx.config.dataDir, { providers: c.saved }));
     for (const name of c.forget) await ctx.secretStore.delete(name).catch(() => undefined);
-    useProviders(ctx, c.auth, c.off);
+    if (ctx.passwordsForNow) {
+      ctx.passwordsForNow = false;
+      c.off.other = c.off.other.filter((m) => m !== PASSWORDS_FOR_NOW);
+    }
+    useProviders(ctx, saved, c.off);
     ctx.events.record({
       level: 'info',
       kind: 'settings',
@@ -179,7 +191,8 @@ export function providerSettingsRoutes(ctx: HubContext): Router {
     const offGithub = ctx.providersOff.github;
     const { clientSecret: sent, ...fields } = bodyObject(req);
     const extra: Record<string, string> = {};
-    const secret = typedSecret(sent, 'github.clientSecret', extra) ?? active?.clientSecret;
+    const secret =
+      typedSecret(sent, 'github.clientSecret', extra) ?? active?.clientSecret ?? offGithub?.secret;
     if (!secret && !extra['github.clientSecret'])
       extra['github.clientSecret'] =
         'Paste the client secret from the OAuth app page at GitHub ("Generate a new client secret")';
@@ -228,7 +241,7 @@ export function providerSettingsRoutes(ctx: HubContext): Router {
     const typed = typedSecret(sent, 'oidc.clientSecret', extra);
     if (publicClient === true && typed)
       extra['oidc.clientSecret'] = 'A public client has no secret: leave it empty, or untick "Public client"';
-    const secret = publicClient === true ? undefined : (typed ?? existing?.clientSecret);
+    const secret = publicClient === true ? undefined : (typed ?? existing?.clientSecret ?? offEntry?.secret);
     // A form that says "not public", or a confidential provider that is off, must come with its secret.
     const needsSecret = publicClient === false || (!!offEntry?.saved[CONFIDENTIAL] && publicClient !== true);
     if (needsSecret && !secret && !extra['oidc.clientSecret'])
@@ -268,6 +281,10 @@ export function providerSettingsRoutes(ctx: HubContext): Router {
     const id = typeof body.id === 'string' ? body.id.trim() : '';
     // A missing or taken id is answered together with the other fields' problems.
     if (!id) oidcChange(body, 'new-provider', true, 'Give the provider a short id, such as keycloak');
+    if (ctx.config.auth.oidc.length + ctx.providersOff.oidc.length >= MAX_OIDC)
+      throw invalid({
+        oidc: `At most ${MAX_OIDC} OpenID providers can be set up (counting those that are off)`,
+      });
     if (known(id))
       oidcChange(body, id, true, `There is already a provider with the id "${id}"; choose another`);
     await commit(auth, oidcChange(body, id, true));

@@ -1,4 +1,4 @@
-import { type Request, type Response, Router } from 'express';
+import { type NextFunction, type Request, type Response, Router } from 'express';
 import { bodyObject, caller, findUser, jsonBody, needScope, userTarget } from '../api/common.js';
 import { tokenModel } from '../api/models.js';
 import type { HubContext } from '../context.js';
@@ -12,6 +12,7 @@ import { containerViews } from './containers.js';
 import { downloadLogs, streamLogs } from './logs.js';
 import { applySettings, lanUrls, settingsFile } from './settings.js';
 import { providerSettingsView } from './provider-settings.js';
+import { PASSWORDS_FOR_NOW } from './saved-providers.js';
 import { liveStream, serverSummaries } from './live.js';
 import { checkGithubLogin, githubCallbackUrl } from './login-check.js';
 
@@ -30,6 +31,11 @@ function serverOf(ctx: HubContext, req: Request) {
 export function uiRoutes(ctx: HubContext): Router {
   const r = Router();
   const json = jsonBody('256kb');
+  // Checked before the body is read: others get 403, not a verdict on their JSON.
+  const adminFirst = (req: Request, res: Response, next: NextFunction) => {
+    needAdmin(caller(ctx, req, res));
+    next();
+  };
 
   r.get('/hub/ui/api/me', async (req, res) => {
     const auth = caller(ctx, req, res);
@@ -153,7 +159,12 @@ export function uiRoutes(ctx: HubContext): Router {
       githubProblem: ctx.githubProblem ?? null,
       providers: providerSettingsView(ctx),
       access: { allowAll: c.auth.allowAll, allowedUsers: c.auth.allowedUsers, adminUsers: c.auth.adminUsers },
-      passwords: { enabled: c.auth.local.enabled, signup: c.auth.local.signup },
+      // As saved: password accounts on only for now (a provider's secret was lost) show as off.
+      passwords: {
+        enabled: c.auth.local.enabled && !ctx.passwordsForNow,
+        forNow: ctx.passwordsForNow,
+        signup: c.auth.local.signup,
+      },
       spawner: {
         image: c.docker.image,
         allowedImages: c.docker.allowedImages,
@@ -165,12 +176,15 @@ export function uiRoutes(ctx: HubContext): Router {
     });
   });
 
-  r.patch('/hub/ui/api/settings', json, (req, res) => {
+  r.patch('/hub/ui/api/settings', adminFirst, json, (req, res) => {
     const auth = caller(ctx, req, res);
     needAdmin(auth);
     needScope(auth, ['admin:users']);
     const body = bodyObject(req);
-    applySettings(ctx.config, body);
+    const forNow = applySettings(ctx.config, body, ctx.passwordsForNow);
+    if (ctx.passwordsForNow && !forNow)
+      ctx.providersOff.other = ctx.providersOff.other.filter((m) => m !== PASSWORDS_FOR_NOW);
+    ctx.passwordsForNow = forNow;
     ctx.events.record({
       level: 'info',
       kind: 'settings',
@@ -181,7 +195,7 @@ export function uiRoutes(ctx: HubContext): Router {
     res.json({ ok: true });
   });
 
-  r.put('/hub/ui/api/settings/lan', json, async (req, res) => {
+  r.put('/hub/ui/api/settings/lan', adminFirst, json, async (req, res) => {
     const auth = caller(ctx, req, res);
     needAdmin(auth);
     needScope(auth, ['admin:users']);
@@ -202,7 +216,7 @@ export function uiRoutes(ctx: HubContext): Router {
     });
   });
 
-  r.post('/hub/ui/api/settings/check-login', json, async (req, res) => {
+  r.post('/hub/ui/api/settings/check-login', adminFirst, json, async (req, res) => {
     const auth = caller(ctx, req, res);
     needAdmin(auth);
     const gh = ctx.config.auth.github;

@@ -19,6 +19,8 @@ export const PLACEHOLDER_SECRET = 'not-yet-entered';
 export interface OffProvider {
   saved: Raw;
   problem: string;
+  /** Its secret, when that was found and another field is what is wrong (kept in memory only). */
+  secret?: string;
 }
 
 /** Saved providers that are off, and other problems with the saved settings, for the settings screen. */
@@ -27,6 +29,9 @@ export interface ProvidersOff {
   oidc: OffProvider[];
   other: string[];
 }
+
+/** The most OpenID providers that can be on at once (the config file's limit). */
+export const MAX_OIDC = 20;
 
 export const noneOff = (): ProvidersOff => ({ oidc: [], other: [] });
 
@@ -90,7 +95,7 @@ async function storedSecret(
     why = `could not be read from ${store.description} (${describeError(err)})`;
   }
   return {
-    problem: `${what} saved in Settings is off: its client secret ${why}. Enter it again with Change (Settings → Sign-in).`,
+    problem: `${what} saved in Settings is off: its client secret ${why}. Use "Enter the client secret again" in Settings → Sign-in.`,
   };
 }
 
@@ -112,21 +117,41 @@ export async function loadSavedProviders(config: HubConfig, store: SecretStore):
   const off: ProvidersOff = { oidc: [], other: problem ? [problem] : [] };
   const saved = settings.providers;
   if (!saved || (saved.github === undefined && saved.oidc === undefined)) return { off, notes: [] };
+  const file = settingsFile(config.dataDir);
   const notes: string[] = [];
   if (saved.github !== undefined && config.auth.github)
     notes.push(
-      'auth.github from the config file or environment is not used: GitHub sign-in saved in Settings replaces it (turn that off in Settings to use the file again).',
+      saved.github
+        ? `auth.github from the config file or environment is not used: GitHub sign-in saved in Settings replaces it. To use the file's again, delete "github" under "providers" in ${file}.`
+        : `auth.github from the config file or environment is not used: GitHub sign-in was turned off in Settings. Set it up there again, or delete "github" under "providers" in ${file}.`,
     );
   if (saved.oidc !== undefined && config.auth.oidc.length)
     notes.push(
-      'auth.oidc from the config file is not used: the OpenID providers saved in Settings replace it.',
+      `auth.oidc from the config file is not used: the OpenID providers saved in Settings replace it. To use the file's again, delete "oidc" under "providers" in ${file}.`,
     );
+  // Each provider is checked on its own: one that a hand edit (or an older version) left invalid is
+  // off with the reason, and the others still work.
+  const invalidNow = (what: string, err: unknown) =>
+    `${what} saved in Settings is off: ${describeError(err)} Correct it with "Enter the client secret again" in Settings → Sign-in, or turn it off.`;
   let github = saved.github;
   if (github) {
     const found = await storedSecret(store, GITHUB_SECRET, 'GitHub sign-in');
-    if ('secret' in found) github = { ...github, clientSecret: found.secret };
+    const candidate = 'secret' in found ? { ...github, clientSecret: found.secret } : undefined;
+    let problem = 'problem' in found ? found.problem : undefined;
+    if (candidate) {
+      try {
+        validated(config, candidate, undefined);
+      } catch (err) {
+        problem = invalidNow('GitHub sign-in', err);
+      }
+    }
+    if (candidate && !problem) github = candidate;
     else {
-      off.github = { saved: github, problem: found.problem };
+      off.github = {
+        saved: github,
+        problem: problem ?? '',
+        ...('secret' in found ? { secret: found.secret } : {}),
+      };
       github = null;
     }
   }
@@ -134,20 +159,47 @@ export async function loadSavedProviders(config: HubConfig, store: SecretStore):
   if (saved.oidc) {
     oidc = [];
     for (const entry of saved.oidc) {
-      if (!entry[CONFIDENTIAL]) {
-        oidc.push(withoutSecret(entry));
+      const id = entry.id;
+      if (typeof id !== 'string' || [...oidc, ...off.oidc.map((o) => o.saved)].some((p) => p.id === id)) {
+        off.other.push(
+          `An OpenID provider in ${file} without an id of its own (${JSON.stringify(id)}) was ignored.`,
+        );
         continue;
       }
-      const what = `The OpenID provider "${String(entry.id)}"`;
-      const found = await storedSecret(store, oidcSecret(String(entry.id)), what);
-      if ('secret' in found) oidc.push({ ...withoutSecret(entry), clientSecret: found.secret });
-      else off.oidc.push({ saved: entry, problem: found.problem });
+      const what = `The OpenID provider "${id}"`;
+      if (oidc.length >= MAX_OIDC) {
+        off.oidc.push({
+          saved: entry,
+          problem: `${what} saved in Settings is off: at most ${MAX_OIDC} OpenID providers can be on.`,
+        });
+        continue;
+      }
+      let candidate: Raw = withoutSecret(entry);
+      if (entry[CONFIDENTIAL]) {
+        const found = await storedSecret(store, oidcSecret(id), what);
+        if ('problem' in found) {
+          off.oidc.push({ saved: entry, problem: found.problem });
+          continue;
+        }
+        candidate = { ...candidate, clientSecret: found.secret };
+      }
+      try {
+        validated(config, undefined, [...oidc, candidate]);
+        oidc.push(candidate);
+      } catch (err) {
+        const secret = candidate.clientSecret;
+        off.oidc.push({
+          saved: entry,
+          problem: invalidNow(what, err),
+          ...(typeof secret === 'string' ? { secret } : {}),
+        });
+      }
     }
   }
   try {
     return { auth: validated(config, github, oidc), off, notes };
   } catch (err) {
-    const why = `Sign-in providers saved in ${settingsFile(config.dataDir)} were ignored (${describeError(err)}); the config file's are used.`;
+    const why = `Sign-in providers saved in ${file} were ignored (${describeError(err)}); the config file's are used.`;
     return { off: { oidc: [], other: [...off.other, why] }, notes: [] };
   }
 }
@@ -181,14 +233,15 @@ export function useProviders(ctx: HubContext, auth: AuthConfig, off: ProvidersOf
       'GitHub sign-in is off until an admin enters its client secret again (Settings → Sign-in).';
 }
 
+export const PASSWORDS_FOR_NOW =
+  'Password accounts are on for now, because no other sign-in method works: an admin with a password (teamhub user password NAME --admin sets one) can sign in and turn a provider back on.';
+
 /**
  * When the providers that are off were the only way in, password accounts are offered for this run
  * (not saved), so an admin can still sign in and enter the secret again.
  */
-export function keepAWayIn(auth: AuthConfig, off: ProvidersOff): AuthConfig {
-  if (someSignInMethod(auth) || (!off.github && !off.oidc.length)) return auth;
-  off.other.push(
-    'Password accounts are on for now, because no other sign-in method works: an admin with a password (teamhub user password NAME --admin sets one) can sign in and enter the missing client secret.',
-  );
-  return { ...auth, local: { ...auth.local, enabled: true } };
+export function keepAWayIn(auth: AuthConfig, off: ProvidersOff): { auth: AuthConfig; forNow: boolean } {
+  if (someSignInMethod(auth) || (!off.github && !off.oidc.length)) return { auth, forNow: false };
+  off.other.push(PASSWORDS_FOR_NOW);
+  return { auth: { ...auth, local: { ...auth.local, enabled: true } }, forNow: true };
 }

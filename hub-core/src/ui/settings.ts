@@ -67,9 +67,17 @@ export function fieldErrors(issues: z.core.$ZodIssue[], map: (p: string) => stri
   const fields: Record<string, string> = {};
   for (const i of issues) {
     const key = map(i.path.map(String).join('.'));
-    fields[key] ??= i.message;
+    fields[key] ??= plainMessage(i.message);
   }
   return fields;
+}
+
+/** zod's wording made plain for a form: "Invalid input: expected string, received undefined" → "required". */
+function plainMessage(message: string): string {
+  if (/received undefined$/.test(message)) return 'required';
+  return message
+    .replace(/^(Invalid input|Too small|Too big): /, '')
+    .replace(/^expected (\w+) to be /, 'expected $1 ');
 }
 
 export function invalid(fields: Record<string, string>): HubError {
@@ -181,16 +189,22 @@ export function saveSettings(dataDir: string, change: SettingsPatch): void {
   }
 }
 
-/** Validates, applies in place (the hub reads these fields at use time) and saves a settings change. */
-export function applySettings(config: HubConfig, body: unknown): HubConfig {
+/**
+ * Validates, applies in place (the hub reads these fields at use time) and saves a settings change.
+ * Answers whether password accounts are still on only for now (see keepAWayIn): they stay on until
+ * a change turns them on for good.
+ */
+export function applySettings(config: HubConfig, body: unknown, passwordsForNow = false): boolean {
   const { next, saved } = patchedConfig(config, body);
   if (saved.lan) throw invalid({ lan: 'LAN sharing is changed with PUT /hub/ui/api/settings/lan' });
   if (saved.providers)
     throw invalid({ providers: 'sign-in providers are changed under /hub/ui/api/settings/providers' });
-  if (!someSignInMethod(next.auth)) throw noSignInLeft();
+  // While password accounts are on only for now, no change makes the next start worse than it is.
+  if (!passwordsForNow && !someSignInMethod(next.auth)) throw noSignInLeft();
   saveSettings(config.dataDir, saved);
+  const stillForNow = passwordsForNow && saved.passwords?.enabled !== true;
   config.auth.allowAll = next.auth.allowAll;
-  config.auth.local = next.auth.local;
+  config.auth.local = stillForNow ? { ...next.auth.local, enabled: true } : next.auth.local;
   config.auth.allowedUsers = next.auth.allowedUsers;
   config.auth.adminUsers = next.auth.adminUsers;
   config.docker.image = next.docker.image;
@@ -199,7 +213,7 @@ export function applySettings(config: HubConfig, body: unknown): HubConfig {
   config.docker.cpuLimit = next.docker.cpuLimit;
   if (next.docker.memLimit === undefined) delete config.docker.memLimit;
   if (next.docker.cpuLimit === undefined) delete config.docker.cpuLimit;
-  return config;
+  return stillForNow;
 }
 
 /** The URLs teammates can open: the shared LAN listeners, or every LAN address when bound to all. */

@@ -47,10 +47,10 @@ export interface ProviderSettings {
 }
 
 const lines = (list: string[]) => list.join('\n');
-/** One entry per line (or comma): group names may hold spaces, and "my org" must reach the hub whole to be refused. */
+/** One entry per line: group names may hold spaces and commas (cn=team,ou=groups), and "my org" must reach the hub whole to be refused. */
 const perLine = (text: string) =>
   text
-    .split(/[\n,]/)
+    .split('\n')
     .map((o) => o.trim())
     .filter(Boolean);
 
@@ -58,13 +58,17 @@ function FormButtons({
   onCancel,
   saveId,
   error,
+  shown,
 }: {
   onCancel: () => void;
   saveId: string;
   error: ApiError | null;
+  /** The fields this form shows messages under; any other refusal is shown as a whole. */
+  shown: string[];
 }) {
   const t = useT();
-  const fieldsShown = error && Object.keys(error.fields).length > 0;
+  const keys = Object.keys(error?.fields ?? {});
+  const fieldsShown = keys.length > 0 && keys.every((k) => shown.includes(k));
   return (
     <>
       <div className="actions">
@@ -218,12 +222,12 @@ export function GithubForm({
       <p className="muted" id="github-scopes">
         {scopes.length ? t('scopesRequested', { scopes: scopes.join(', ') }) : t('noExtraScopes')}
       </p>
-      {f.github ? (
-        <p className="field-error" role="alert">
-          {f.github}
-        </p>
-      ) : null}
-      <FormButtons onCancel={() => onDone(false)} saveId="save-github" error={error} />
+      <FormButtons
+        onCancel={() => onDone(false)}
+        saveId="save-github"
+        error={error}
+        shown={specs.map((x) => `github.${x.key}`)}
+      />
     </form>
   );
 }
@@ -319,12 +323,12 @@ export function OidcForm({
         {checkbox('oidc-pkce', pkce, setPkce, 'pkce')}
         {checkbox('oidc-strip-domain', strip, setStrip, 'stripEmailDomain')}
       </div>
-      {f.oidc ? (
-        <p className="field-error" role="alert">
-          {f.oidc}
-        </p>
-      ) : null}
-      <FormButtons onCancel={() => onDone(false)} saveId="save-oidc" error={error} />
+      <FormButtons
+        onCancel={() => onDone(false)}
+        saveId="save-oidc"
+        error={error}
+        shown={specs.map((x) => `oidc.${x.key}`)}
+      />
     </form>
   );
 }
