@@ -124,6 +124,7 @@ describe('password accounts switched from the settings screen', () => {
     expect(after.localSignup).toBe(true);
     expect((await call('GET', '/hub/ui/api/settings')).json?.passwords).toEqual({
       enabled: true,
+      forNow: false,
       signup: 'approval',
     });
   });
