@@ -111,7 +111,7 @@ describe('GitHub sign-in entered in Settings', () => {
       ...GH,
       url: 'https://user:pass@github.example.com',
     });
-    expect(fields(userinfo)['github.url']).toContain('without spaces, user name or password');
+    expect(fields(userinfo)['github.url']).toContain('without spaces, user name, password or #fragment');
     const quoted = await call('PUT', '/hub/ui/api/settings/providers/github', { ...GH, clientSecret: '"s"' });
     expect(Object.keys(fields(quoted))).toEqual(['github.clientSecret']);
     const notText = await call('PUT', '/hub/ui/api/settings/providers/github', { ...GH, clientSecret: 42 });
@@ -327,6 +327,29 @@ describe('OpenID Connect providers entered in Settings', () => {
     const again = await call('PUT', '/hub/ui/api/settings/providers/oidc/sso', { displayName: 'Lab SSO' });
     expect(again.json.oidc).toEqual([expect.objectContaining({ timeoutSeconds: 20, secretSaved: true })]);
     expect(storedSecrets()['settings:oidcClientSecret:sso']).toBe(OIDC_SECRET);
+  });
+
+  it('another issuer under the same id: the accounts it signed in before are not trusted to be the same people', async () => {
+    const links = () =>
+      (
+        th.hub.context.store.db
+          .prepare("SELECT COUNT(*) AS n FROM identities WHERE provider = 'oidc:sso'")
+          .get() as { n: number }
+      ).n;
+    expect(links()).toBeGreaterThan(0);
+    const same = await call('PUT', '/hub/ui/api/settings/providers/oidc/sso', { displayName: 'Lab SSO' });
+    expect(same.status).toBe(200);
+    expect(links()).toBeGreaterThan(0);
+    const moved = await call('PUT', '/hub/ui/api/settings/providers/oidc/sso', {
+      issuer: `${sso.issuer}/elsewhere`,
+    });
+    expect(moved.status).toBe(200);
+    expect(links()).toBe(0);
+    expect(
+      (await call('PUT', '/hub/ui/api/settings/providers/oidc/sso', { issuer: sso.issuer })).status,
+    ).toBe(200);
+    expect((await oidcSignIn('hana')).status).toBe(302);
+    expect(links()).toBeGreaterThan(0);
   });
 
   it('a public client added beside it, then removed: its entry and secret go', async () => {

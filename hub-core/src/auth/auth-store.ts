@@ -99,6 +99,14 @@ export class AuthStore {
       .prepare('SELECT * FROM identities WHERE user_id = ? ORDER BY id')
       .all(userId) as IdentityRow[];
   }
+  /**
+   * Forgets which provider accounts own which users, for a provider whose accounts now come from
+   * somewhere else (another issuer or GitHub server): the same subject there may be someone else.
+   */
+  forgetProvider(provider: string): number {
+    return this.db.prepare('DELETE FROM identities WHERE provider = ?').run(provider).changes;
+  }
+
   linkIdentity(userId: number, provider: string, subject: string, login: string): void {
     this.db
       .prepare(

@@ -39,11 +39,18 @@ const username = z
   });
 
 function isHttpUrl(v: string): boolean {
-  if (/\s/.test(v) || v.length > 2048) return false;
+  if (/[\s\p{Cc}]/u.test(v) || v.length > 2048) return false;
   try {
     const u = new URL(v);
     // A user name or password in the address would be shown on error pages: never accepted.
-    return (u.protocol === 'http:' || u.protocol === 'https:') && !!u.hostname && !u.username && !u.password;
+    // Nor a #fragment: OAuth forbids one in redirect URIs, and no other address here needs one.
+    return (
+      (u.protocol === 'http:' || u.protocol === 'https:') &&
+      !!u.hostname &&
+      !u.username &&
+      !u.password &&
+      !v.includes('#')
+    );
   } catch {
     return false;
   }
@@ -51,7 +58,7 @@ function isHttpUrl(v: string): boolean {
 
 const url = (what: string) =>
   z.string().refine(isHttpUrl, {
-    message: `expected an http(s) URL for ${what}, without spaces, user name or password`,
+    message: `expected an http(s) URL for ${what}, without spaces, user name, password or #fragment`,
   });
 
 // What a provider's console shows for client ids and secrets: printable, no spaces or quotes (any kind).

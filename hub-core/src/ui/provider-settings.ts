@@ -1,6 +1,7 @@
 import { type NextFunction, type Request, type Response, Router } from 'express';
 import { bodyObject, caller, jsonBody, needScope } from '../api/common.js';
 import { someSignInMethod } from '../auth/providers.js';
+import { AuthStore } from '../auth/auth-store.js';
 import { teammateHosts } from '../auth/settings-routes.js';
 import type { HubContext } from '../context.js';
 import { HubError, describeError } from '../errors.js';
@@ -132,6 +133,8 @@ interface Change {
   what: string;
   provider: string;
   fields: string[];
+  /** The provider's accounts may now be other people's (removed, or another issuer or server). */
+  forgetAccounts?: boolean;
 }
 
 /**
@@ -158,6 +161,7 @@ export function providerSettingsRoutes(ctx: HubContext): Router {
     if (!someSignInMethod(saved)) throw noSignInLeft();
     await withSecrets(ctx.secretStore, c.set, () => saveSettings(ctx.config.dataDir, { providers: c.saved }));
     for (const name of c.forget) await ctx.secretStore.delete(name).catch(() => undefined);
+    if (c.forgetAccounts) new AuthStore(ctx.store.db).forgetProvider(c.provider);
     if (ctx.passwordsForNow) {
       ctx.passwordsForNow = false;
       c.off.other = c.off.other.filter((m) => m !== PASSWORDS_FOR_NOW);
@@ -199,7 +203,9 @@ export function providerSettingsRoutes(ctx: HubContext): Router {
     const base = active ? withoutSecret(active) : offGithub ? withoutSecret(offGithub.saved) : {};
     const github = { ...mergedFields(base, fields), clientSecret: secret ?? PLACEHOLDER_SECRET };
     const checked = validated(ctx.config, github, undefined, extra);
+    const server = active?.url ?? (offGithub?.saved.url as string | undefined) ?? 'https://github.com';
     await commit(auth, {
+      forgetAccounts: checked.github?.url !== server,
       auth: checked,
       saved: { github: withoutSecret(checked.github ?? {}) },
       off: offWithoutGithub(),
@@ -222,6 +228,7 @@ export function providerSettingsRoutes(ctx: HubContext): Router {
       off: offWithoutGithub(),
       set: [],
       forget: [GITHUB_SECRET],
+      forgetAccounts: true,
       what: 'turned GitHub sign-in off',
       provider: 'github',
       fields: [],
@@ -253,7 +260,9 @@ export function providerSettingsRoutes(ctx: HubContext): Router {
     if (!existing) list.push(entry);
     const checked = validated(ctx.config, undefined, list, extra);
     const off = offWithout(id);
+    const issuer = existing?.issuer ?? offEntry?.saved.issuer;
     return {
+      forgetAccounts: issuer !== undefined && checked.oidc.find((p) => p.id === id)?.issuer !== issuer,
       auth: checked,
       saved: { oidc: [...savedOidc(checked.oidc), ...off.oidc.map((o) => o.saved)] },
       off,
@@ -318,6 +327,7 @@ export function providerSettingsRoutes(ctx: HubContext): Router {
       off,
       set: [],
       forget: [oidcSecret(id)],
+      forgetAccounts: true,
       what: `removed the OpenID provider "${id}"`,
       provider: `oidc:${id}`,
       fields: [],
