@@ -4,7 +4,7 @@ import { type ConfigSources, loadConfig } from './config/load.js';
 import type { HubConfig } from './config/schema.js';
 import { HubError } from './errors.js';
 import { withStoredOidcSecrets } from './oidc-secrets.js';
-import { readSavedSettings } from './ui/settings.js';
+import { readSavedSettings } from './ui/settings-file.js';
 import { PLAIN_SECRETS_FILE, type SecretStore, importPlainSecretsFile, readSecretsFile } from './secrets.js';
 
 // Stands in for the stored secret while the data folder (where the store lives) is worked out.

@@ -463,20 +463,28 @@ describe('saved providers across a restart', () => {
     expect((await call('PATCH', '/hub/ui/api/settings', { passwords: { enabled: true } })).status).toBe(200);
   });
 
-  it('a saved provider that a hand edit made invalid is off with the reason; the others work', async () => {
+  it('a saved provider that a hand edit made invalid is off with the field at fault; the others work', async () => {
     const file = path.join(dataDir, 'settings.json');
     const saved = JSON.parse(fs.readFileSync(file, 'utf8'));
-    saved.providers.oidc[0].timeoutSeconds = 'x';
+    saved.providers.oidc[0].issuer = 'not a url';
+    saved.providers.github.timeoutSeconds = 'x';
+    saved.providers.github.colour = 'blue';
     fs.writeFileSync(file, JSON.stringify(saved));
     await restart();
     const view = await call('GET', '/hub/ui/api/settings/providers');
     expect(view.json.oidc).toEqual([
-      expect.objectContaining({ id: 'sso', off: expect.stringContaining('oidc.timeoutSeconds') }),
+      expect.objectContaining({ id: 'sso', off: expect.stringContaining('oidc.issuer'), secretSaved: true }),
     ]);
-    expect(view.json.github).toMatchObject({ off: null });
+    // A bad value the form does not show goes back to its default, and an unknown key is dropped,
+    // both said; the provider stays on.
+    expect(view.json.github).toMatchObject({ off: null, timeoutSeconds: 15 });
+    expect(String(view.json.problems)).toContain(
+      'GitHub sign-in: timeoutSeconds left out, so its default applies',
+    );
+    expect(String(view.json.problems)).toContain('"colour" left out (not a setting)');
     await signInBrowserless(new Browserless(th.base), github, 'boss');
-    // Correcting the field through the form's API turns it back on.
-    const fixed = await call('PUT', '/hub/ui/api/settings/providers/oidc/sso', { timeoutSeconds: 15 });
+    // Correcting the field through the form's API turns it back on, its secret kept.
+    const fixed = await call('PUT', '/hub/ui/api/settings/providers/oidc/sso', { issuer: sso.issuer });
     expect(fixed.status).toBe(200);
     expect((await oidcSignIn('hana')).status).toBe(302);
   });
@@ -494,7 +502,14 @@ describe('turning providers off', () => {
     const start = await fetch(`${th.base}/hub/oauth_login`, { redirect: 'manual' });
     expect(start.status).toBe(302);
     expect((await call('PATCH', '/hub/ui/api/settings', { passwords: { enabled: true } })).status).toBe(200);
+    const octo = new Browserless(th.base);
+    await signInBrowserless(octo, github, 'boss');
     expect((await call('DELETE', '/hub/ui/api/settings/providers/github')).status).toBe(200);
+    // Those signed in with GitHub are signed out at the next check, as for a removed OpenID provider.
+    th.hub.context.config.auth.refreshIntervalSeconds = 1;
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await refreshSessions(th.hub.context);
+    expect((await octo.request('/hub/ui/api/me')).status).toBe(401);
     expect(storedSecrets()).not.toHaveProperty('settings:githubClientSecret');
     expect(storedSecrets()).not.toHaveProperty('settings:oidcClientSecret:sso');
     const gone = await fetch(`${th.base}/hub/oauth_login`, { redirect: 'manual' });

@@ -7,13 +7,8 @@ import { loadConfig } from '../src/config/load.js';
 import { lanAddresses } from '../src/lan-sharing.js';
 import { cpuPercent, memoryBytes } from '../src/ui/containers.js';
 import { LineSplitter, parseLine } from '../src/ui/logs.js';
-import {
-  applySettings,
-  lanUrls,
-  patchedConfig,
-  settingsFile,
-  withSavedSettings,
-} from '../src/ui/settings.js';
+import { applySettings, lanUrls, patchedConfig, withSavedSettings } from '../src/ui/settings.js';
+import { readSavedSettings, saveSettings, settingsFile } from '../src/ui/settings-file.js';
 
 const made: string[] = [];
 const tmp = () => {
@@ -63,8 +58,47 @@ describe('settings changed in the UI', () => {
     const r = withSavedSettings(c);
     expect(r.problem).toContain('is not valid JSON');
     expect(r.config.auth.allowAll).toBe(false);
-    fs.writeFileSync(settingsFile(c.dataDir), JSON.stringify({ spawner: { memLimit: '1k' } }));
-    expect(withSavedSettings(c).problem).toContain('were ignored');
+    // One bad value is left out, with its reason; the others still apply.
+    fs.writeFileSync(
+      settingsFile(c.dataDir),
+      JSON.stringify({ spawner: { memLimit: '1k', cpuLimit: 2 }, access: { allowAll: true } }),
+    );
+    const partly = withSavedSettings(c);
+    expect(partly.problem).toContain('The saved spawner.memLimit');
+    expect(partly.config.docker).toMatchObject({ cpuLimit: 2 });
+    expect(partly.config.docker.memLimit).toBeUndefined();
+    expect(partly.config.auth.allowAll).toBe(true);
+  });
+
+  it('a hand edit the hub cannot use loses nothing: left out when read, kept when saving', () => {
+    const c = config();
+    const file = settingsFile(c.dataDir);
+    const oidc = [{ id: 'a1', displayName: 'A1' }, 'oops'];
+    fs.writeFileSync(
+      file,
+      JSON.stringify({
+        _comment: 'mine',
+        access: { allowedUsers: ['dave', 'erin'], allowAll: 'yes' },
+        providers: { oidc },
+      }),
+    );
+    const read = readSavedSettings(c.dataDir);
+    expect(read.saved.access).toEqual({ allowedUsers: ['dave', 'erin'] });
+    expect(read.saved.providers?.oidc).toEqual([oidc[0]]);
+    expect(read.problem).toContain('"_comment" is not a setting');
+    expect(read.problem).toContain('access.allowAll');
+    saveSettings(c.dataDir, { spawner: { cpuLimit: 1 }, providers: { github: { clientId: 'x' } } });
+    const after = JSON.parse(fs.readFileSync(file, 'utf8'));
+    expect(after).toMatchObject({
+      _comment: 'mine',
+      access: { allowedUsers: ['dave', 'erin'], allowAll: 'yes' },
+      spawner: { cpuLimit: 1 },
+      providers: { oidc, github: { clientId: 'x' } },
+    });
+    // A file that is not JSON at all is kept beside the new one.
+    fs.writeFileSync(file, '{ not json');
+    saveSettings(c.dataDir, { spawner: { cpuLimit: 2 } });
+    expect(fs.readFileSync(`${file}.damaged`, 'utf8')).toBe('{ not json');
   });
 });
 

@@ -231,6 +231,7 @@ export const en = {
   removeProvider: 'Turn off {name}',
   providerOff: 'off',
   enterSecretAgain: 'Enter the client secret again',
+  fixProvider: 'Correct it and turn it on',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -464,4 +465,5 @@ export const zhCN: Record<MessageKey, string> = {
   removeProvider: '关闭 {name}',
   providerOff: '已停用',
   enterSecretAgain: '重新输入客户端密钥',
+  fixProvider: '修改并启用',
 };

@@ -63,6 +63,9 @@ async function check(ctx: HubContext, row: SessionAuthRow, name: string): Promis
   const byConfig = decideAllow(name, ctx.config.auth);
   const standing = byConfig.allowed || user?.added_by === 'admin';
   if (row.provider === 'github') {
+    // Turned off (not merely off until its secret is entered again): as for a removed OpenID provider.
+    if (!ctx.github && !ctx.providersOff.github)
+      return { keep: false, reason: 'GitHub sign-in was turned off on this hub.' };
     const rules = ctx.config.auth.github?.allowedOrganizations ?? [];
     if (standing || rules.length === 0 || !ctx.github || !state?.accessToken) return { keep: true };
     const identity = {

@@ -80,7 +80,7 @@ const IMAGE_REF =
   /^(?:[a-zA-Z0-9.-]+(?::\d+)?\/)?[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
 const MIN_MEMORY = 6 * 1024 * 1024;
 
-const githubSchema = z
+export const githubSchema = z
   .object({
     clientId: z
       .string()
@@ -132,7 +132,7 @@ const githubSchema = z
   })
   .strict();
 
-const oidcSchema = z
+export const oidcSchema = z
   .object({
     id: z
       .string()

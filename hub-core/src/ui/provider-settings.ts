@@ -22,7 +22,8 @@ import {
   validated,
   withoutSecret,
 } from './saved-providers.js';
-import { type SettingsPatch, invalid, noSignInLeft, saveSettings } from './settings.js';
+import { type SettingsPatch, saveSettings } from './settings-file.js';
+import { invalid, noSignInLeft } from './settings.js';
 
 /** What the settings form shows: every field but the secrets, providers that are off, callback bases. */
 export function providerSettingsView(ctx: HubContext) {
@@ -258,6 +259,8 @@ export function providerSettingsRoutes(ctx: HubContext): Router {
     const entry: Raw = { ...mergedFields(base, fields), id, ...(secret ? { clientSecret: secret } : {}) };
     const list: Raw[] = active.map((p) => (p.id === id ? entry : (p as unknown as Raw)));
     if (!existing) list.push(entry);
+    if (list.length > MAX_OIDC)
+      extra.oidc = `At most ${MAX_OIDC} OpenID providers can be on; turn another off first`;
     const checked = validated(ctx.config, undefined, list, extra);
     const off = offWithout(id);
     const issuer = existing?.issuer ?? offEntry?.saved.issuer;

@@ -1,9 +1,10 @@
 import { buildProviders, someSignInMethod } from '../auth/providers.js';
-import { configSchema, type HubConfig } from '../config/schema.js';
+import { configSchema, githubSchema, type HubConfig, oidcSchema } from '../config/schema.js';
 import type { HubContext } from '../context.js';
 import { describeError } from '../errors.js';
 import type { SecretName, SecretStore } from '../secrets.js';
-import { fieldErrors, invalid, readSavedSettings, settingsFile } from './settings.js';
+import { readSavedSettings, settingsFile } from './settings-file.js';
+import { fieldErrors, invalid } from './settings.js';
 
 export type Raw = Record<string, unknown>;
 export type AuthConfig = HubConfig['auth'];
@@ -80,6 +81,61 @@ export function withoutSecret(p: object): Raw {
 export const savedOidc = (list: AuthConfig['oidc']): Raw[] =>
   list.map((p) => ({ ...withoutSecret(p), ...(p.clientSecret ? { [CONFIDENTIAL]: true } : {}) }));
 
+// What the settings forms show; a bad value in any other field is dropped at start (its default
+// applies) instead of turning the provider off with something the screen cannot correct.
+const FORM_FIELDS = {
+  github: ['clientId', 'clientSecret', 'url', 'apiUrl', 'callbackUrl', 'allowedOrganizations', 'deviceFlow'],
+  oidc: [
+    'id',
+    'displayName',
+    'issuer',
+    'clientId',
+    'clientSecret',
+    'callbackUrl',
+    'scopes',
+    'pkce',
+    'usernameClaim',
+    'stripEmailDomain',
+    'groupsClaim',
+    'allowedGroups',
+    'adminGroups',
+  ],
+};
+
+/**
+ * A saved provider made usable: keys that are not settings are dropped, and so are bad values of
+ * fields the form does not show, each said in `off.other`. Throws when a field the form shows is bad.
+ */
+function repaired(
+  kind: 'github' | 'oidc',
+  entry: Raw,
+  check: (e: Raw) => void,
+  what: string,
+  off: ProvidersOff,
+): Raw {
+  const known = Object.keys((kind === 'github' ? githubSchema : oidcSchema).shape);
+  const unknown = Object.keys(entry).filter((k) => !known.includes(k));
+  const e = Object.fromEntries(Object.entries(entry).filter(([k]) => known.includes(k)));
+  if (unknown.length)
+    off.other.push(`${what}: ${unknown.map((k) => `"${k}"`).join(', ')} left out (not a setting).`);
+  for (;;) {
+    try {
+      check(e);
+      return e;
+    } catch (err) {
+      const fields = Object.entries((err as { fields?: Record<string, string> }).fields ?? {}).map(
+        ([k, why]) => [k.replace(/^(github|oidc)\./, ''), why] as const,
+      );
+      const hidden = fields.filter(([k]) => k in e && !FORM_FIELDS[kind].includes(k));
+      if (!fields.length || hidden.length < fields.length) throw err;
+      for (const [k, why] of hidden) {
+        delete e[k];
+        off.other.push(`${what}: ${k} left out, so its default applies (${why.replace(/\.$/, '')}).`);
+      }
+    }
+  }
+}
+
 /** A saved provider's secret, or the sentence saying why it is missing. */
 async function storedSecret(
   store: SecretStore,
@@ -132,20 +188,21 @@ export async function loadSavedProviders(config: HubConfig, store: SecretStore):
   // Each provider is checked on its own: one that a hand edit (or an older version) left invalid is
   // off with the reason, and the others still work.
   const invalidNow = (what: string, err: unknown) =>
-    `${what} saved in Settings is off: ${describeError(err)} Correct it with "Enter the client secret again" in Settings → Sign-in, or turn it off.`;
+    `${what} saved in Settings is off: ${describeError(err)} Correct it in Settings → Sign-in, or turn it off.`;
   let github = saved.github;
   if (github) {
     const found = await storedSecret(store, GITHUB_SECRET, 'GitHub sign-in');
     const candidate = 'secret' in found ? { ...github, clientSecret: found.secret } : undefined;
     let problem = 'problem' in found ? found.problem : undefined;
+    let usable: Raw | undefined;
     if (candidate) {
       try {
-        validated(config, candidate, undefined);
+        usable = repaired('github', candidate, (e) => validated(config, e, undefined), 'GitHub sign-in', off);
       } catch (err) {
         problem = invalidNow('GitHub sign-in', err);
       }
     }
-    if (candidate && !problem) github = candidate;
+    if (usable && !problem) github = usable;
     else {
       off.github = {
         saved: github,
@@ -184,8 +241,8 @@ export async function loadSavedProviders(config: HubConfig, store: SecretStore):
         candidate = { ...candidate, clientSecret: found.secret };
       }
       try {
-        validated(config, undefined, [...oidc, candidate]);
-        oidc.push(candidate);
+        const list = oidc;
+        oidc.push(repaired('oidc', candidate, (e) => validated(config, undefined, [...list, e]), what, off));
       } catch (err) {
         const secret = candidate.clientSecret;
         off.oidc.push({

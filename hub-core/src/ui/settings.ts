@@ -1,53 +1,15 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { z } from 'zod';
 import { configSchema, type HubConfig } from '../config/schema.js';
 import { HubError, describeError } from '../errors.js';
 import { lanAddresses } from '../lan-sharing.js';
+import {
+  type SettingsPatch,
+  patchSchema,
+  readSavedSettings,
+  saveSettings,
+  settingsFile,
+} from './settings-file.js';
 import { someSignInMethod } from '../auth/providers.js';
-
-/** What the settings screen may change while the hub runs; everything else needs the config file. */
-const patchSchema = z
-  .object({
-    access: z
-      .object({
-        allowAll: z.boolean().optional(),
-        allowedUsers: z.array(z.string()).optional(),
-        adminUsers: z.array(z.string()).optional(),
-      })
-      .strict()
-      .optional(),
-    passwords: z
-      .object({ enabled: z.boolean().optional(), signup: z.string().optional() })
-      .strict()
-      .optional(),
-    spawner: z
-      .object({
-        image: z.string().optional(),
-        allowedImages: z.array(z.string()).optional(),
-        // null clears a limit.
-        memLimit: z.string().nullable().optional(),
-        cpuLimit: z.number().nullable().optional(),
-      })
-      .strict()
-      .optional(),
-    lan: z
-      .object({ addresses: z.array(z.string()) })
-      .strict()
-      .optional(),
-    // Sign-in providers entered on the settings screen, without their client secrets (those are in
-    // the secret store); checked against the config rules when the hub applies them.
-    providers: z
-      .object({
-        github: z.record(z.string(), z.unknown()).nullable().optional(),
-        oidc: z.array(z.record(z.string(), z.unknown())).optional(),
-      })
-      .strict()
-      .optional(),
-  })
-  .strict();
-
-export type SettingsPatch = z.infer<typeof patchSchema>;
 
 const FIELD_OF: Record<string, string> = {
   'auth.allowAll': 'access.allowAll',
@@ -60,8 +22,6 @@ const FIELD_OF: Record<string, string> = {
   'docker.memLimit': 'spawner.memLimit',
   'docker.cpuLimit': 'spawner.cpuLimit',
 };
-
-export const settingsFile = (dataDir: string) => path.join(dataDir, 'settings.json');
 
 export function fieldErrors(issues: z.core.$ZodIssue[], map: (p: string) => string): Record<string, string> {
   const fields: Record<string, string> = {};
@@ -121,72 +81,42 @@ export const noSignInLeft = () =>
     { fix: 'Keep password accounts on, or set up GitHub or an OpenID provider first.' },
   );
 
-/** Earlier saves merged with this one: later values win, per field. */
-function mergeSaved(a: SettingsPatch, b: SettingsPatch): SettingsPatch {
-  return {
-    access: { ...a.access, ...b.access },
-    spawner: { ...a.spawner, ...b.spawner },
-    passwords: { ...a.passwords, ...b.passwords },
-    ...((b.lan ?? a.lan) ? { lan: b.lan ?? a.lan } : {}),
-    ...((b.providers ?? a.providers) ? { providers: { ...a.providers, ...b.providers } } : {}),
-  };
-}
-
-/** Reads settings saved from the UI; a damaged file is reported and ignored, never fatal. */
-export function readSavedSettings(dataDir: string): { saved: SettingsPatch; problem?: string } {
-  const file = settingsFile(dataDir);
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch {
-    return { saved: {} };
-  }
-  try {
-    const parsed = patchSchema.safeParse(JSON.parse(text));
-    if (parsed.success) return { saved: parsed.data };
-    return {
-      saved: {},
-      problem: `${file} does not hold valid settings (${parsed.error.issues[0]?.message}).`,
-    };
-  } catch (err) {
-    return { saved: {}, problem: `${file} is not valid JSON (${(err as Error).message}).` };
-  }
-}
-
-/** Settings saved from the UI win over the config file; invalid ones are skipped with a warning. */
+/**
+ * Settings saved from the UI win over the config file. A saved value the config rules refuse (a hand
+ * edit, an older version's file) is left out with a warning; the others still apply.
+ */
 export function withSavedSettings(config: HubConfig): { config: HubConfig; problem?: string } {
   const { saved, problem } = readSavedSettings(config.dataDir);
-  if (problem || (!saved.access && !saved.spawner && !saved.passwords))
-    return { config, ...(problem ? { problem } : {}) };
-  try {
-    return { config: patchedConfig(config, saved).next };
-  } catch (err) {
-    return {
-      config,
-      problem: `Settings saved in ${settingsFile(config.dataDir)} were ignored: ${String((err as Error).message)}`,
-    };
+  const notes = problem ? [problem] : [];
+  const current: SettingsPatch = { ...saved, lan: undefined, providers: undefined };
+  for (;;) {
+    try {
+      const next = patchedConfig(config, current).next;
+      return { config: next, ...(notes.length ? { problem: notes.join(' ') } : {}) };
+    } catch (err) {
+      const fields = Object.entries((err as { fields?: Record<string, string> }).fields ?? {});
+      const droppable = fields.filter(([k]) => dropField(current, k));
+      if (!droppable.length || droppable.length < fields.length) {
+        notes.push(`Settings saved in ${settingsFile(config.dataDir)} were ignored: ${describeError(err)}`);
+        return { config, problem: notes.join(' ') };
+      }
+      for (const [k, why] of droppable)
+        notes.push(
+          `The saved ${k} in ${settingsFile(config.dataDir)} was left out (${why.replace(/\.$/, '')}).`,
+        );
+    }
   }
 }
 
-/** Merges a change into the saved settings file (0600, replaced atomically). */
-export function saveSettings(dataDir: string, change: SettingsPatch): void {
-  const file = settingsFile(dataDir);
-  const next = mergeSaved(readSavedSettings(dataDir).saved, change);
-  try {
-    fs.writeFileSync(`${file}.tmp`, `${JSON.stringify(next, null, 2)}\n`, { mode: 0o600 });
-    fs.renameSync(`${file}.tmp`, file);
-  } catch (err) {
-    fs.rmSync(`${file}.tmp`, { force: true, recursive: true });
-    throw new HubError(
-      500,
-      'settings-unwritable',
-      `The settings could not be saved in ${file}, so nothing changed.`,
-      {
-        evidence: [describeError(err)],
-        fix: `Make ${file} a file this user can write (and the data folder writable), then save again.`,
-      },
-    );
-  }
+/** Removes one saved field ("access.allowedUsers") from a patch; false when there is no such field. */
+function dropField(patch: SettingsPatch, field: string): boolean {
+  const [section, key] = field.split('.') as [keyof SettingsPatch, string | undefined];
+  const values = patch[section] as Record<string, unknown> | undefined;
+  if (!key || !values || !(key in values)) return false;
+  (patch as Record<string, unknown>)[section] = Object.fromEntries(
+    Object.entries(values).filter(([k]) => k !== key),
+  );
+  return true;
 }
 
 /**

@@ -81,6 +81,7 @@ function OffProvider({
   id,
   label,
   problem,
+  secretLost,
   editing,
   onEdit,
   onRemove,
@@ -89,6 +90,8 @@ function OffProvider({
   id: string;
   label: string;
   problem: string;
+  /** Off because its secret is gone (else because a saved value is wrong). */
+  secretLost: boolean;
   editing: boolean;
   onEdit: () => void;
   onRemove: () => void;
@@ -108,7 +111,7 @@ function OffProvider({
       ) : (
         <div className="actions">
           <button type="button" className="secondary" onClick={onEdit}>
-            {t('enterSecretAgain')}
+            {secretLost ? t('enterSecretAgain') : t('fixProvider')}
           </button>
           <button type="button" className="danger" onClick={onRemove}>
             {t('removeProvider', { name: label })}
@@ -236,6 +239,7 @@ export function SignInSettings({ onChanged }: { onChanged?: () => void }) {
           id="github"
           label="GitHub"
           problem={forms.github.off}
+          secretLost={!forms.github.secretSaved}
           editing={editing === 'github'}
           onEdit={() => setEditing('github')}
           onRemove={() => void remove('/hub/ui/api/settings/providers/github', 'GitHub')}
@@ -251,6 +255,7 @@ export function SignInSettings({ onChanged }: { onChanged?: () => void }) {
             id={`oidc-${o.id}`}
             label={o.displayName}
             problem={o.off ?? ''}
+            secretLost={o.confidential && !o.secretSaved}
             editing={editing === `oidc:${o.id}`}
             onEdit={() => setEditing(`oidc:${o.id}`)}
             onRemove={() => void remove(`/hub/ui/api/settings/providers/oidc/${enc(o.id)}`, o.displayName)}
