@@ -338,10 +338,12 @@ export function createHub(config: HubConfig, options: HubOptions = {}): Hub {
       // Providers entered in Settings replace the config file's; their secrets come from the store.
       const fromSettings = await loadSavedProviders(config, context.secretStore);
       for (const note of fromSettings.notes) log('info', note);
+      // What was left out of settings.json (logged when read) is shown on the settings screen too.
+      if (saved.problem) fromSettings.off.other.unshift(saved.problem);
       const kept = keepAWayIn(fromSettings.auth ?? config.auth, fromSettings.off);
       useProviders(context, kept.auth, fromSettings.off);
       context.passwordsForNow = kept.forNow;
-      for (const p of offProblems(fromSettings.off)) log('warn', p);
+      for (const p of offProblems(fromSettings.off)) if (p !== saved.problem) log('warn', p);
       const status = await docker.status();
       if (status.ok) {
         const apiUrl = await hubApiUrlForContainers().catch((err) => {

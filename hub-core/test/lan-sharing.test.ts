@@ -148,3 +148,39 @@ describe('the sign-in check with LAN sharing on', () => {
     }
   });
 });
+
+describe('invite links with LAN sharing on', () => {
+  it('an admin on this computer gets a link teammates can open: the LAN address, not localhost', async () => {
+    const hub = await startTestHub({
+      apiTokens: { [T]: 'boss' },
+      auth: { adminUsers: ['boss'], local: { enabled: true } },
+      docker: { socketPath: '/nonexistent/docker.sock' },
+    });
+    try {
+      const headers = { authorization: `token ${T}`, 'content-type': 'application/json' };
+      const invite = async () =>
+        (await (
+          await fetch(`${hub.base}/hub/api/invites`, { method: 'POST', headers, body: '{}' })
+        ).json()) as {
+          url: string;
+          urls: string[];
+          path: string;
+        };
+      // Sharing off: this computer's address is all there is.
+      expect((await invite()).url).toMatch(new RegExp(`^http://localhost:${hub.port}/hub/invite/`));
+      const lanOn = await fetch(`${hub.base}/hub/ui/api/settings/lan`, {
+        method: 'PUT',
+        headers,
+        body: JSON.stringify({ addresses: ['127.0.0.4'] }),
+      });
+      expect(lanOn.status).toBe(200);
+      const shared = await invite();
+      expect(shared.url).toBe(`http://127.0.0.4:${hub.port}${shared.path}`);
+      expect(shared.urls).toContain(`http://localhost:${hub.port}${shared.path}`);
+      // The teammate's browser opens it at that address.
+      expect((await fetch(shared.url)).status).toBe(200);
+    } finally {
+      await hub.stop();
+    }
+  });
+});

@@ -466,7 +466,10 @@ describe('saved providers across a restart', () => {
   it('a saved provider that a hand edit made invalid is off with the field at fault; the others work', async () => {
     const file = path.join(dataDir, 'settings.json');
     const saved = JSON.parse(fs.readFileSync(file, 'utf8'));
+    // A bad value the form shows, beside ones it does not (they must not block the correction).
     saved.providers.oidc[0].issuer = 'not a url';
+    saved.providers.oidc[0].timeoutSeconds = -5;
+    saved.providers.oidc[0].zzz = 1;
     saved.providers.github.timeoutSeconds = 'x';
     saved.providers.github.colour = 'blue';
     fs.writeFileSync(file, JSON.stringify(saved));
@@ -475,6 +478,7 @@ describe('saved providers across a restart', () => {
     expect(view.json.oidc).toEqual([
       expect.objectContaining({ id: 'sso', off: expect.stringContaining('oidc.issuer'), secretSaved: true }),
     ]);
+    expect((view.json.oidc as { off: string }[])[0]?.off).not.toContain('timeoutSeconds');
     // A bad value the form does not show goes back to its default, and an unknown key is dropped,
     // both said; the provider stays on.
     expect(view.json.github).toMatchObject({ off: null, timeoutSeconds: 15 });
@@ -534,7 +538,29 @@ describe('how many OpenID providers', () => {
     const one = await add(21);
     expect(one.status).toBe(400);
     expect(fields(one).oidc).toContain('At most 20');
-    for (let i = 1; i <= 20; i++)
+    // A 21st written into the file by hand, with its secret in the store, is off at start, keeping
+    // its secret; turning it on waits for room, said plainly.
+    const file = path.join(dataDir, 'settings.json');
+    const saved = JSON.parse(fs.readFileSync(file, 'utf8'));
+    saved.providers.oidc.push({ ...saved.providers.oidc[0], id: 'extra', confidential: true });
+    fs.writeFileSync(file, JSON.stringify(saved));
+    const store = path.join(dataDir, 'secrets.json');
+    fs.writeFileSync(
+      store,
+      JSON.stringify({ ...storedSecrets(), 'settings:oidcClientSecret:extra': 'x-secret' }),
+    );
+    await restart();
+    const view = await call('GET', '/hub/ui/api/settings/providers');
+    expect((view.json.oidc as { id: string }[]).find((o) => o.id === 'extra')).toMatchObject({
+      off: expect.stringContaining('at most 20'),
+      secretSaved: true,
+    });
+    const full = await call('PUT', '/hub/ui/api/settings/providers/oidc/extra', {});
+    expect(fields(full)).toEqual({ oidc: 'At most 20 OpenID providers can be on; turn another off first' });
+    expect((await call('DELETE', '/hub/ui/api/settings/providers/oidc/p1')).status).toBe(200);
+    expect((await call('PUT', '/hub/ui/api/settings/providers/oidc/extra', {})).status).toBe(200);
+    expect((await call('DELETE', '/hub/ui/api/settings/providers/oidc/extra')).status).toBe(200);
+    for (let i = 2; i <= 20; i++)
       expect((await call('DELETE', `/hub/ui/api/settings/providers/oidc/p${i}`)).status).toBe(200);
   });
 });

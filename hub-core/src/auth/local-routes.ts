@@ -8,6 +8,7 @@ import { h, layout } from '../pages/html.js';
 import { randomId } from '../tokens.js';
 import { anonXsrf, checkAnonXsrf } from './anon-xsrf.js';
 import { AuthStore } from './auth-store.js';
+import { teammateHosts } from './settings-routes.js';
 import {
   approveAccount,
   checkNewPassword,
@@ -353,9 +354,22 @@ export function localRoutes(ctx: HubContext): Router {
       message: `${auth.user.name} created an invite link (valid until ${expires}).`,
       details: { invite: id },
     });
+    // The link is for a teammate: an admin on this computer (localhost) gets the hub's LAN address
+    // while sharing is on, since localhost on the teammate's computer is their own.
+    const host = req.get('host') ?? 'localhost';
+    const lan = teammateHosts(ctx);
+    const onLoopback = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/.test(host);
+    const base = onLoopback && lan[0] ? `http://${lan[0]}` : `${req.protocol}://${host}`;
     res.status(201).json({
       id,
-      url: `${req.protocol}://${req.get('host') ?? 'localhost'}${path}`,
+      url: `${base}${path}`,
+      urls: [
+        ...new Set([
+          `${base}${path}`,
+          `${req.protocol}://${host}${path}`,
+          ...lan.map((h) => `http://${h}${path}`),
+        ]),
+      ],
       path,
       expires_at: expires,
     });

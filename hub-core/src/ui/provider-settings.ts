@@ -259,8 +259,9 @@ export function providerSettingsRoutes(ctx: HubContext): Router {
     const entry: Raw = { ...mergedFields(base, fields), id, ...(secret ? { clientSecret: secret } : {}) };
     const list: Raw[] = active.map((p) => (p.id === id ? entry : (p as unknown as Raw)));
     if (!existing) list.push(entry);
+    // Said alone: the config rules would also name the list's length under a field the form lacks.
     if (list.length > MAX_OIDC)
-      extra.oidc = `At most ${MAX_OIDC} OpenID providers can be on; turn another off first`;
+      throw invalid({ oidc: `At most ${MAX_OIDC} OpenID providers can be on; turn another off first` });
     const checked = validated(ctx.config, undefined, list, extra);
     const off = offWithout(id);
     const issuer = existing?.issuer ?? offEntry?.saved.issuer;

@@ -104,7 +104,8 @@ const FORM_FIELDS = {
 
 /**
  * A saved provider made usable: keys that are not settings are dropped, and so are bad values of
- * fields the form does not show, each said in `off.other`. Throws when a field the form shows is bad.
+ * fields the form does not show, each said in `off.other`. `error` remains when a field the form
+ * shows is bad; the cleaned entry is what the form then corrects.
  */
 function repaired(
   kind: 'github' | 'oidc',
@@ -112,7 +113,7 @@ function repaired(
   check: (e: Raw) => void,
   what: string,
   off: ProvidersOff,
-): Raw {
+): { entry: Raw; error?: unknown } {
   const known = Object.keys((kind === 'github' ? githubSchema : oidcSchema).shape);
   const unknown = Object.keys(entry).filter((k) => !known.includes(k));
   const e = Object.fromEntries(Object.entries(entry).filter(([k]) => known.includes(k)));
@@ -121,13 +122,13 @@ function repaired(
   for (;;) {
     try {
       check(e);
-      return e;
+      return { entry: e };
     } catch (err) {
       const fields = Object.entries((err as { fields?: Record<string, string> }).fields ?? {}).map(
         ([k, why]) => [k.replace(/^(github|oidc)\./, ''), why] as const,
       );
       const hidden = fields.filter(([k]) => k in e && !FORM_FIELDS[kind].includes(k));
-      if (!fields.length || hidden.length < fields.length) throw err;
+      if (!hidden.length) return { entry: e, error: err };
       for (const [k, why] of hidden) {
         delete e[k];
         off.other.push(`${what}: ${k} left out, so its default applies (${why.replace(/\.$/, '')}).`);
@@ -169,8 +170,9 @@ export interface SavedProviders {
  * it; the others work.
  */
 export async function loadSavedProviders(config: HubConfig, store: SecretStore): Promise<SavedProviders> {
-  const { saved: settings, problem } = readSavedSettings(config.dataDir);
-  const off: ProvidersOff = { oidc: [], other: problem ? [problem] : [] };
+  // Problems with the rest of the file are withSavedSettings' to say (the hub adds them to `other`).
+  const { saved: settings } = readSavedSettings(config.dataDir);
+  const off: ProvidersOff = { oidc: [], other: [] };
   const saved = settings.providers;
   if (!saved || (saved.github === undefined && saved.oidc === undefined)) return { off, notes: [] };
   const file = settingsFile(config.dataDir);
@@ -195,17 +197,17 @@ export async function loadSavedProviders(config: HubConfig, store: SecretStore):
     const candidate = 'secret' in found ? { ...github, clientSecret: found.secret } : undefined;
     let problem = 'problem' in found ? found.problem : undefined;
     let usable: Raw | undefined;
+    let cleaned: Raw = github;
     if (candidate) {
-      try {
-        usable = repaired('github', candidate, (e) => validated(config, e, undefined), 'GitHub sign-in', off);
-      } catch (err) {
-        problem = invalidNow('GitHub sign-in', err);
-      }
+      const r = repaired('github', candidate, (e) => validated(config, e, undefined), 'GitHub sign-in', off);
+      cleaned = withoutSecret(r.entry);
+      if (r.error) problem = invalidNow('GitHub sign-in', r.error);
+      else usable = r.entry;
     }
     if (usable && !problem) github = usable;
     else {
       off.github = {
-        saved: github,
+        saved: cleaned,
         problem: problem ?? '',
         ...('secret' in found ? { secret: found.secret } : {}),
       };
@@ -224,13 +226,6 @@ export async function loadSavedProviders(config: HubConfig, store: SecretStore):
         continue;
       }
       const what = `The OpenID provider "${id}"`;
-      if (oidc.length >= MAX_OIDC) {
-        off.oidc.push({
-          saved: entry,
-          problem: `${what} saved in Settings is off: at most ${MAX_OIDC} OpenID providers can be on.`,
-        });
-        continue;
-      }
       let candidate: Raw = withoutSecret(entry);
       if (entry[CONFIDENTIAL]) {
         const found = await storedSecret(store, oidcSecret(id), what);
@@ -240,15 +235,24 @@ export async function loadSavedProviders(config: HubConfig, store: SecretStore):
         }
         candidate = { ...candidate, clientSecret: found.secret };
       }
-      try {
-        const list = oidc;
-        oidc.push(repaired('oidc', candidate, (e) => validated(config, undefined, [...list, e]), what, off));
-      } catch (err) {
-        const secret = candidate.clientSecret;
+      const secret = typeof candidate.clientSecret === 'string' ? { secret: candidate.clientSecret } : {};
+      if (oidc.length >= MAX_OIDC) {
         off.oidc.push({
           saved: entry,
-          problem: invalidNow(what, err),
-          ...(typeof secret === 'string' ? { secret } : {}),
+          problem: `${what} saved in Settings is off: at most ${MAX_OIDC} OpenID providers can be on.`,
+          ...secret,
+        });
+        continue;
+      }
+      const list = oidc;
+      const r = repaired('oidc', candidate, (e) => validated(config, undefined, [...list, e]), what, off);
+      if (!r.error) oidc.push(r.entry);
+      else {
+        const marker = entry[CONFIDENTIAL] ? { [CONFIDENTIAL]: true } : {};
+        off.oidc.push({
+          saved: { ...withoutSecret(r.entry), ...marker },
+          problem: invalidNow(what, r.error),
+          ...secret,
         });
       }
     }
