@@ -6,6 +6,8 @@ import { GithubProvider } from '../../e2e/fixtures/github-provider.js';
 import { OidcTestProvider } from '../../e2e/fixtures/oidc-provider.js';
 import { signInBrowserless } from '../../e2e/fixtures/sign-in.js';
 import { refreshSessions } from '../src/auth/refresh.js';
+import { fileSecretStore } from '../src/secret-store.js';
+import type { SecretStore } from '../src/secrets.js';
 import { type TestHub, freePort, startTestHub } from '../../e2e/fixtures/test-hub.js';
 
 // Sign-in providers entered on the settings screen (GitHub and OpenID Connect): validated per field,
@@ -562,5 +564,45 @@ describe('how many OpenID providers', () => {
     expect((await call('DELETE', '/hub/ui/api/settings/providers/oidc/extra')).status).toBe(200);
     for (let i = 2; i <= 20; i++)
       expect((await call('DELETE', `/hub/ui/api/settings/providers/oidc/p${i}`)).status).toBe(200);
+  });
+});
+
+describe('saves at the same time', () => {
+  it('each lands, even with a secret store that answers slowly', async () => {
+    const dir = fs.mkdtempSync(path.join(process.env.TMPDIR ?? '/tmp', 'teamhub-slow-'));
+    const file = fileSecretStore(dir);
+    const later = <T>(v: () => Promise<T>) =>
+      new Promise<T>((resolve, reject) => setTimeout(() => v().then(resolve, reject), Math.random() * 30));
+    const slow: SecretStore = {
+      ...file,
+      get: (n) => later(() => file.get(n)),
+      set: (n, v) => later(() => file.set(n, v)),
+      delete: (n) => later(() => file.delete(n)),
+    };
+    const hub = await startTestHub({ ...settingsFor(dir), port: await freePort() }, { secretStore: slow });
+    try {
+      const adds = Array.from({ length: 8 }, (_, i) =>
+        fetch(`${hub.base}/hub/ui/api/settings/providers/oidc`, {
+          method: 'POST',
+          headers: { authorization: `token ${ADMIN}`, 'content-type': 'application/json' },
+          body: JSON.stringify({
+            id: `c${i}`,
+            displayName: `C ${i}`,
+            issuer: sso.issuer,
+            clientId: 'c',
+            clientSecret: `secret-${i}`,
+          }),
+        }),
+      );
+      expect((await Promise.all(adds)).map((r) => r.status)).toEqual(Array(8).fill(201));
+      const saved = JSON.parse(fs.readFileSync(path.join(dir, 'settings.json'), 'utf8'));
+      expect(saved.providers.oidc.map((p: { id: string }) => p.id).sort()).toEqual(
+        Array.from({ length: 8 }, (_, i) => `c${i}`),
+      );
+      for (let i = 0; i < 8; i++)
+        expect(await file.get(`settings:oidcClientSecret:c${i}`)).toBe(`secret-${i}`);
+    } finally {
+      await hub.stop();
+    }
   });
 });

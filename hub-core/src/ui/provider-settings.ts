@@ -155,6 +155,15 @@ export function providerSettingsRoutes(ctx: HubContext): Router {
     admin(req, res);
     next();
   };
+  // One change at a time: each starts from the state the previous one left (secret stores answer
+  // asynchronously, so two saves could otherwise interleave and lose one).
+  let queue: Promise<unknown> = Promise.resolve();
+  const oneAtATime =
+    (handler: (req: Request, res: Response) => Promise<void>) => (req: Request, res: Response) => {
+      const run = queue.then(() => handler(req, res));
+      queue = run.catch(() => undefined);
+      return run;
+    };
 
   async function commit(auth: Caller, c: Change): Promise<void> {
     // Password accounts that are on only for now do not count: after a restart they would be off.
@@ -190,52 +199,60 @@ export function providerSettingsRoutes(ctx: HubContext): Router {
     answer(res);
   });
 
-  r.put('/hub/ui/api/settings/providers/github', adminFirst, json, async (req, res) => {
-    const auth = admin(req, res);
-    const active = ctx.config.auth.github;
-    const offGithub = ctx.providersOff.github;
-    const { clientSecret: sent, ...fields } = bodyObject(req);
-    const extra: Record<string, string> = {};
-    const secret =
-      typedSecret(sent, 'github.clientSecret', extra) ?? active?.clientSecret ?? offGithub?.secret;
-    if (!secret && !extra['github.clientSecret'])
-      extra['github.clientSecret'] =
-        'Paste the client secret from the OAuth app page at GitHub ("Generate a new client secret")';
-    const base = active ? withoutSecret(active) : offGithub ? withoutSecret(offGithub.saved) : {};
-    const github = { ...mergedFields(base, fields), clientSecret: secret ?? PLACEHOLDER_SECRET };
-    const checked = validated(ctx.config, github, undefined, extra);
-    const server = active?.url ?? (offGithub?.saved.url as string | undefined) ?? 'https://github.com';
-    await commit(auth, {
-      forgetAccounts: checked.github?.url !== server,
-      auth: checked,
-      saved: { github: withoutSecret(checked.github ?? {}) },
-      off: offWithoutGithub(),
-      set: [[GITHUB_SECRET, secret as string]],
-      forget: [],
-      what: active ? 'changed GitHub sign-in' : 'set up GitHub sign-in',
-      provider: 'github',
-      fields: fieldNames(fields),
-    });
-    answer(res);
-  });
+  r.put(
+    '/hub/ui/api/settings/providers/github',
+    adminFirst,
+    json,
+    oneAtATime(async (req, res) => {
+      const auth = admin(req, res);
+      const active = ctx.config.auth.github;
+      const offGithub = ctx.providersOff.github;
+      const { clientSecret: sent, ...fields } = bodyObject(req);
+      const extra: Record<string, string> = {};
+      const secret =
+        typedSecret(sent, 'github.clientSecret', extra) ?? active?.clientSecret ?? offGithub?.secret;
+      if (!secret && !extra['github.clientSecret'])
+        extra['github.clientSecret'] =
+          'Paste the client secret from the OAuth app page at GitHub ("Generate a new client secret")';
+      const base = active ? withoutSecret(active) : offGithub ? withoutSecret(offGithub.saved) : {};
+      const github = { ...mergedFields(base, fields), clientSecret: secret ?? PLACEHOLDER_SECRET };
+      const checked = validated(ctx.config, github, undefined, extra);
+      const server = active?.url ?? (offGithub?.saved.url as string | undefined) ?? 'https://github.com';
+      await commit(auth, {
+        forgetAccounts: checked.github?.url !== server,
+        auth: checked,
+        saved: { github: withoutSecret(checked.github ?? {}) },
+        off: offWithoutGithub(),
+        set: [[GITHUB_SECRET, secret as string]],
+        forget: [],
+        what: active ? 'changed GitHub sign-in' : 'set up GitHub sign-in',
+        provider: 'github',
+        fields: fieldNames(fields),
+      });
+      answer(res);
+    }),
+  );
 
-  r.delete('/hub/ui/api/settings/providers/github', async (req, res) => {
-    const auth = admin(req, res);
-    if (!ctx.config.auth.github && !ctx.providersOff.github)
-      throw new HubError(404, 'no-such-provider', 'GitHub sign-in is not set up.');
-    await commit(auth, {
-      auth: validated(ctx.config, null, undefined),
-      saved: { github: null },
-      off: offWithoutGithub(),
-      set: [],
-      forget: [GITHUB_SECRET],
-      forgetAccounts: true,
-      what: 'turned GitHub sign-in off',
-      provider: 'github',
-      fields: [],
-    });
-    answer(res);
-  });
+  r.delete(
+    '/hub/ui/api/settings/providers/github',
+    oneAtATime(async (req, res) => {
+      const auth = admin(req, res);
+      if (!ctx.config.auth.github && !ctx.providersOff.github)
+        throw new HubError(404, 'no-such-provider', 'GitHub sign-in is not set up.');
+      await commit(auth, {
+        auth: validated(ctx.config, null, undefined),
+        saved: { github: null },
+        off: offWithoutGithub(),
+        set: [],
+        forget: [GITHUB_SECRET],
+        forgetAccounts: true,
+        what: 'turned GitHub sign-in off',
+        provider: 'github',
+        fields: [],
+      });
+      answer(res);
+    }),
+  );
 
   /** The OpenID change for a form: this provider added or replaced, the others (and those off) kept. */
   function oidcChange(body: Raw, id: string, adding: boolean, idProblem?: string): Change {
@@ -288,56 +305,69 @@ export function providerSettingsRoutes(ctx: HubContext): Router {
   const noSuchProvider = (id: string) =>
     new HubError(404, 'no-such-provider', `There is no OpenID provider with the id "${id}".`);
 
-  r.post('/hub/ui/api/settings/providers/oidc', adminFirst, json, async (req, res) => {
-    const auth = admin(req, res);
-    const body = bodyObject(req);
-    const id = typeof body.id === 'string' ? body.id.trim() : '';
-    // A missing or taken id is answered together with the other fields' problems.
-    if (!id) oidcChange(body, 'new-provider', true, 'Give the provider a short id, such as keycloak');
-    if (ctx.config.auth.oidc.length + ctx.providersOff.oidc.length >= MAX_OIDC)
-      throw invalid({
-        oidc: `At most ${MAX_OIDC} OpenID providers can be set up (counting those that are off)`,
-      });
-    if (known(id))
-      oidcChange(body, id, true, `There is already a provider with the id "${id}"; choose another`);
-    await commit(auth, oidcChange(body, id, true));
-    res.status(201);
-    answer(res);
-  });
+  r.post(
+    '/hub/ui/api/settings/providers/oidc',
+    adminFirst,
+    json,
+    oneAtATime(async (req, res) => {
+      const auth = admin(req, res);
+      const body = bodyObject(req);
+      const id = typeof body.id === 'string' ? body.id.trim() : '';
+      // A missing or taken id is answered together with the other fields' problems.
+      if (!id) oidcChange(body, 'new-provider', true, 'Give the provider a short id, such as keycloak');
+      if (ctx.config.auth.oidc.length + ctx.providersOff.oidc.length >= MAX_OIDC)
+        throw invalid({
+          oidc: `At most ${MAX_OIDC} OpenID providers can be set up (counting those that are off)`,
+        });
+      if (known(id))
+        oidcChange(body, id, true, `There is already a provider with the id "${id}"; choose another`);
+      await commit(auth, oidcChange(body, id, true));
+      res.status(201);
+      answer(res);
+    }),
+  );
 
-  r.put('/hub/ui/api/settings/providers/oidc/:id', adminFirst, json, async (req, res) => {
-    const auth = admin(req, res);
-    const id = String(req.params.id);
-    if (!known(id)) throw noSuchProvider(id);
-    const body = bodyObject(req);
-    if (body.id !== undefined && body.id !== id)
-      throw invalid({
-        'oidc.id': 'The id is part of the callback URL and cannot change; add a new provider instead',
-      });
-    await commit(auth, oidcChange(body, id, false));
-    answer(res);
-  });
+  r.put(
+    '/hub/ui/api/settings/providers/oidc/:id',
+    adminFirst,
+    json,
+    oneAtATime(async (req, res) => {
+      const auth = admin(req, res);
+      const id = String(req.params.id);
+      if (!known(id)) throw noSuchProvider(id);
+      const body = bodyObject(req);
+      if (body.id !== undefined && body.id !== id)
+        throw invalid({
+          'oidc.id': 'The id is part of the callback URL and cannot change; add a new provider instead',
+        });
+      await commit(auth, oidcChange(body, id, false));
+      answer(res);
+    }),
+  );
 
-  r.delete('/hub/ui/api/settings/providers/oidc/:id', async (req, res) => {
-    const auth = admin(req, res);
-    const id = String(req.params.id);
-    if (!known(id)) throw noSuchProvider(id);
-    const list = ctx.config.auth.oidc.filter((p) => p.id !== id) as unknown as Raw[];
-    const checked = validated(ctx.config, undefined, list);
-    const off = offWithout(id);
-    await commit(auth, {
-      auth: checked,
-      saved: { oidc: [...savedOidc(checked.oidc), ...off.oidc.map((o) => o.saved)] },
-      off,
-      set: [],
-      forget: [oidcSecret(id)],
-      forgetAccounts: true,
-      what: `removed the OpenID provider "${id}"`,
-      provider: `oidc:${id}`,
-      fields: [],
-    });
-    answer(res);
-  });
+  r.delete(
+    '/hub/ui/api/settings/providers/oidc/:id',
+    oneAtATime(async (req, res) => {
+      const auth = admin(req, res);
+      const id = String(req.params.id);
+      if (!known(id)) throw noSuchProvider(id);
+      const list = ctx.config.auth.oidc.filter((p) => p.id !== id) as unknown as Raw[];
+      const checked = validated(ctx.config, undefined, list);
+      const off = offWithout(id);
+      await commit(auth, {
+        auth: checked,
+        saved: { oidc: [...savedOidc(checked.oidc), ...off.oidc.map((o) => o.saved)] },
+        off,
+        set: [],
+        forget: [oidcSecret(id)],
+        forgetAccounts: true,
+        what: `removed the OpenID provider "${id}"`,
+        provider: `oidc:${id}`,
+        fields: [],
+      });
+      answer(res);
+    }),
+  );
 
   return r;
 }
