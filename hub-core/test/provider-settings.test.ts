@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -572,7 +573,7 @@ describe('saves at the same time', () => {
     const dir = fs.mkdtempSync(path.join(process.env.TMPDIR ?? '/tmp', 'teamhub-slow-'));
     const file = fileSecretStore(dir);
     const later = <T>(v: () => Promise<T>) =>
-      new Promise<T>((resolve, reject) => setTimeout(() => v().then(resolve, reject), Math.random() * 30));
+      new Promise<T>((resolve, reject) => setTimeout(() => v().then(resolve, reject), crypto.randomInt(30)));
     const slow: SecretStore = {
       ...file,
       get: (n) => later(() => file.get(n)),
