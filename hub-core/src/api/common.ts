@@ -6,13 +6,13 @@ import { type Target, check, parseScopes, userScopes } from '../scopes.js';
 import type { UserRow } from '../store/store.js';
 import { usernameProblem } from '../usernames.js';
 
+/** Keys that would reach an object's prototype when a parsed body is copied key by key. */
+const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
 /**
  * JSON bodies whatever the Content-Type says, as JupyterHub reads them: `curl -d '{...}'` sends
  * application/x-www-form-urlencoded, and admin scripts rely on it working.
  */
-/** Keys that would reach an object's prototype when a parsed body is copied key by key. */
-const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
-
 export function jsonBody(limit: string) {
   return express.json({
     limit,

@@ -358,8 +358,7 @@ export function localRoutes(ctx: HubContext): Router {
     // while sharing is on, since localhost on the teammate's computer is their own.
     const host = req.get('host') ?? 'localhost';
     const lan = teammateHosts(ctx);
-    const onLoopback = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/.test(host);
-    const base = onLoopback && lan[0] ? `http://${lan[0]}` : `${req.protocol}://${host}`;
+    const base = LOOPBACK_HOST.test(host) && lan[0] ? `http://${lan[0]}` : `${req.protocol}://${host}`;
     res.status(201).json({
       id,
       url: `${base}${path}`,

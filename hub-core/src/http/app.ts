@@ -28,11 +28,8 @@ function bodyError(err: unknown): HubError | undefined {
   if (e?.type === 'entity.parse.failed') {
     // JSON.parse quotes a piece of the body, which may be a secret typed without quotes: say where only.
     const message = e.message ?? '';
-    const detail = /is not allowed$/.test(message)
-      ? `: ${message}`
-      : /position (\d+)/.exec(message)
-        ? ` (at character ${/position (\d+)/.exec(message)?.[1]})`
-        : '';
+    const at = /position (\d+)/.exec(message)?.[1];
+    const detail = /is not allowed$/.test(message) ? `: ${message}` : at ? ` (at character ${at})` : '';
     return new HubError(400, 'bad-json', `The request body is not valid JSON${detail}.`);
   }
   if (e?.type === 'entity.too.large') return new HubError(413, 'too-large', 'The request body is too large.');

@@ -10,9 +10,9 @@ import type { SecretName, SecretStore } from '../secrets.js';
 import {
   type AuthConfig,
   CONFIDENTIAL,
+  endPasswordsForNow,
   GITHUB_SECRET,
   MAX_OIDC,
-  PASSWORDS_FOR_NOW,
   PLACEHOLDER_SECRET,
   type ProvidersOff,
   type Raw,
@@ -172,11 +172,8 @@ export function providerSettingsRoutes(ctx: HubContext): Router {
     await withSecrets(ctx.secretStore, c.set, () => saveSettings(ctx.config.dataDir, { providers: c.saved }));
     for (const name of c.forget) await ctx.secretStore.delete(name).catch(() => undefined);
     if (c.forgetAccounts) new AuthStore(ctx.store.db).forgetProvider(c.provider);
-    if (ctx.passwordsForNow) {
-      ctx.passwordsForNow = false;
-      c.off.other = c.off.other.filter((m) => m !== PASSWORDS_FOR_NOW);
-    }
     useProviders(ctx, saved, c.off);
+    endPasswordsForNow(ctx);
     ctx.events.record({
       level: 'info',
       kind: 'settings',
@@ -191,6 +188,10 @@ export function providerSettingsRoutes(ctx: HubContext): Router {
   const offWithout = (id: string): ProvidersOff => ({
     ...ctx.providersOff,
     oidc: ctx.providersOff.oidc.filter((o) => o.saved.id !== id),
+  });
+  /** The OpenID list for settings.json: the ones on, then those off, as saved. */
+  const savedList = (checked: AuthConfig, off: ProvidersOff) => ({
+    oidc: [...savedOidc(checked.oidc), ...off.oidc.map((o) => o.saved)],
   });
   const fieldNames = (body: Raw) => Object.keys(body).filter((k) => k !== 'clientSecret');
 
@@ -285,7 +286,7 @@ export function providerSettingsRoutes(ctx: HubContext): Router {
     return {
       forgetAccounts: issuer !== undefined && checked.oidc.find((p) => p.id === id)?.issuer !== issuer,
       auth: checked,
-      saved: { oidc: [...savedOidc(checked.oidc), ...off.oidc.map((o) => o.saved)] },
+      saved: savedList(checked, off),
       off,
       // Every confidential provider's secret goes to the store under the Settings entries: ones
       // from the config file too, since the saved list replaces the file's from now on.
@@ -356,7 +357,7 @@ export function providerSettingsRoutes(ctx: HubContext): Router {
       const off = offWithout(id);
       await commit(auth, {
         auth: checked,
-        saved: { oidc: [...savedOidc(checked.oidc), ...off.oidc.map((o) => o.saved)] },
+        saved: savedList(checked, off),
         off,
         set: [],
         forget: [oidcSecret(id)],

@@ -12,8 +12,7 @@ import { containerViews } from './containers.js';
 import { downloadLogs, streamLogs } from './logs.js';
 import { applySettings, lanUrls } from './settings.js';
 import { settingsFile } from './settings-file.js';
-import { providerSettingsView } from './provider-settings.js';
-import { PASSWORDS_FOR_NOW } from './saved-providers.js';
+import { endPasswordsForNow } from './saved-providers.js';
 import { liveStream, serverSummaries } from './live.js';
 import { checkGithubLogin, githubCallbackUrl } from './login-check.js';
 
@@ -158,7 +157,6 @@ export function uiRoutes(ctx: HubContext): Router {
           }
         : null,
       githubProblem: ctx.githubProblem ?? null,
-      providers: providerSettingsView(ctx),
       access: { allowAll: c.auth.allowAll, allowedUsers: c.auth.allowedUsers, adminUsers: c.auth.adminUsers },
       // As saved: password accounts on only for now (a provider's secret was lost) show as off.
       passwords: {
@@ -182,10 +180,7 @@ export function uiRoutes(ctx: HubContext): Router {
     needAdmin(auth);
     needScope(auth, ['admin:users']);
     const body = bodyObject(req);
-    const forNow = applySettings(ctx.config, body, ctx.passwordsForNow);
-    if (ctx.passwordsForNow && !forNow)
-      ctx.providersOff.other = ctx.providersOff.other.filter((m) => m !== PASSWORDS_FOR_NOW);
-    ctx.passwordsForNow = forNow;
+    if (!applySettings(ctx.config, body, ctx.passwordsForNow)) endPasswordsForNow(ctx);
     ctx.events.record({
       level: 'info',
       kind: 'settings',

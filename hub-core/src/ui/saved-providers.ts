@@ -194,25 +194,24 @@ export async function loadSavedProviders(config: HubConfig, store: SecretStore):
   let github = saved.github;
   if (github) {
     const found = await storedSecret(store, GITHUB_SECRET, 'GitHub sign-in');
-    const candidate = 'secret' in found ? { ...github, clientSecret: found.secret } : undefined;
-    let problem = 'problem' in found ? found.problem : undefined;
-    let usable: Raw | undefined;
-    let cleaned: Raw = github;
-    if (candidate) {
-      const r = repaired('github', candidate, (e) => validated(config, e, undefined), 'GitHub sign-in', off);
-      cleaned = withoutSecret(r.entry);
-      if (r.error) problem = invalidNow('GitHub sign-in', r.error);
-      else usable = r.entry;
-    }
-    if (usable && !problem) github = usable;
-    else {
+    const r =
+      'secret' in found
+        ? repaired(
+            'github',
+            { ...github, clientSecret: found.secret },
+            (e) => validated(config, e, undefined),
+            'GitHub sign-in',
+            off,
+          )
+        : undefined;
+    if ('problem' in found) off.github = { saved: github, problem: found.problem };
+    else if (r?.error)
       off.github = {
-        saved: cleaned,
-        problem: problem ?? '',
-        ...('secret' in found ? { secret: found.secret } : {}),
+        saved: withoutSecret(r.entry),
+        problem: invalidNow('GitHub sign-in', r.error),
+        secret: found.secret,
       };
-      github = null;
-    }
+    github = off.github ? null : (r?.entry ?? null);
   }
   let oidc: Raw[] | undefined;
   if (saved.oidc) {
@@ -294,8 +293,15 @@ export function useProviders(ctx: HubContext, auth: AuthConfig, off: ProvidersOf
       'GitHub sign-in is off until an admin enters its client secret again (Settings → Sign-in).';
 }
 
-export const PASSWORDS_FOR_NOW =
+const PASSWORDS_FOR_NOW =
   'Password accounts are on for now, because no other sign-in method works: an admin with a password (teamhub user password NAME --admin sets one) can sign in and turn a provider back on.';
+
+/** A provider works again, or password accounts were turned on for good: "for now" is over. */
+export function endPasswordsForNow(ctx: HubContext): void {
+  if (!ctx.passwordsForNow) return;
+  ctx.passwordsForNow = false;
+  ctx.providersOff.other = ctx.providersOff.other.filter((m) => m !== PASSWORDS_FOR_NOW);
+}
 
 /**
  * When the providers that are off were the only way in, password accounts are offered for this run

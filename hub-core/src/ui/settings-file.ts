@@ -78,6 +78,10 @@ export function readSavedSettings(dataDir: string): { saved: SettingsPatch; prob
   const file = settingsFile(dataDir);
   const { raw, problem } = readRaw(file);
   if (!raw) return { saved: {}, ...(problem ? { problem } : {}) };
+  return usableParts(raw, file);
+}
+
+function usableParts(raw: Raw, file: string): { saved: SettingsPatch; problem?: string } {
   const saved: Raw = {};
   const bad: string[] = [];
   for (const [key, value] of Object.entries(raw)) {
@@ -130,7 +134,7 @@ export function readSavedSettings(dataDir: string): { saved: SettingsPatch; prob
 export function saveSettings(dataDir: string, change: SettingsPatch): void {
   const file = settingsFile(dataDir);
   const { raw } = readRaw(file);
-  const { saved } = readSavedSettings(dataDir);
+  const { saved } = raw ? usableParts(raw, file) : { saved: {} as SettingsPatch };
   const next: Raw = { ...raw };
   for (const [key, value] of Object.entries(change)) {
     if (value === undefined) continue;

@@ -38,6 +38,11 @@ export interface OidcSettings {
   off: string | null;
 }
 
+export const PROVIDERS = '/hub/ui/api/settings/providers';
+/** Where one provider is changed or turned off: GitHub, or the OpenID provider with this id. */
+export const providerPath = (oidcId?: string) =>
+  oidcId === undefined ? `${PROVIDERS}/github` : `${PROVIDERS}/oidc/${enc(oidcId)}`;
+
 /** GET /hub/ui/api/settings/providers: every field but the secrets. */
 export interface ProviderSettings {
   github: GithubSettings | null;
@@ -192,7 +197,7 @@ export function GithubForm({
     e.preventDefault();
     setError(null);
     try {
-      await api('/hub/ui/api/settings/providers/github', {
+      await api(providerPath(), {
         method: 'PUT',
         json: { ...v, allowedOrganizations: orgList, deviceFlow },
       });
@@ -296,8 +301,8 @@ export function OidcForm({
     };
     try {
       await (current
-        ? api(`/hub/ui/api/settings/providers/oidc/${enc(current.id)}`, { method: 'PUT', json: body })
-        : api('/hub/ui/api/settings/providers/oidc', { method: 'POST', json: body }));
+        ? api(providerPath(current.id), { method: 'PUT', json: body })
+        : api(`${PROVIDERS}/oidc`, { method: 'POST', json: body }));
       onDone(true);
     } catch (err) {
       setError(err as ApiError);

@@ -1,9 +1,9 @@
 import { useCallback, useEffect, useState } from 'react';
-import { api, ApiError, enc } from '../api';
+import { api, ApiError } from '../api';
 import { CallbackUrls } from '../components/CallbackUrls';
 import { Problem } from '../components/Problem';
 import { useT } from '../i18n';
-import { GithubForm, OidcForm, type ProviderSettings } from './ProviderForms';
+import { GithubForm, OidcForm, PROVIDERS, type ProviderSettings, providerPath } from './ProviderForms';
 
 interface Provider {
   id: string;
@@ -138,7 +138,7 @@ export function SignInSettings({ onChanged }: { onChanged?: () => void }) {
     try {
       const [status, editable] = await Promise.all([
         api<AuthSettings>('/hub/api/auth/settings'),
-        api<ProviderSettings>('/hub/ui/api/settings/providers'),
+        api<ProviderSettings>(PROVIDERS),
       ]);
       setS(status);
       setForms(editable);
@@ -213,12 +213,7 @@ export function SignInSettings({ onChanged }: { onChanged?: () => void }) {
                   type="button"
                   className="danger"
                   onClick={() =>
-                    void remove(
-                      p.kind === 'github'
-                        ? '/hub/ui/api/settings/providers/github'
-                        : `/hub/ui/api/settings/providers/oidc/${enc(oidc?.id ?? '')}`,
-                      p.label,
-                    )
+                    void remove(providerPath(p.kind === 'github' ? undefined : (oidc?.id ?? '')), p.label)
                   }
                 >
                   {t('removeProvider', { name: p.label })}
@@ -242,7 +237,7 @@ export function SignInSettings({ onChanged }: { onChanged?: () => void }) {
           secretLost={!forms.github.secretSaved}
           editing={editing === 'github'}
           onEdit={() => setEditing('github')}
-          onRemove={() => void remove('/hub/ui/api/settings/providers/github', 'GitHub')}
+          onRemove={() => void remove(providerPath(), 'GitHub')}
         >
           <GithubForm current={forms.github} bases={bases} onDone={done} />
         </OffProvider>
@@ -258,7 +253,7 @@ export function SignInSettings({ onChanged }: { onChanged?: () => void }) {
             secretLost={o.confidential && !o.secretSaved}
             editing={editing === `oidc:${o.id}`}
             onEdit={() => setEditing(`oidc:${o.id}`)}
-            onRemove={() => void remove(`/hub/ui/api/settings/providers/oidc/${enc(o.id)}`, o.displayName)}
+            onRemove={() => void remove(providerPath(o.id), o.displayName)}
           >
             <OidcForm current={o} bases={bases} onDone={done} />
           </OffProvider>
