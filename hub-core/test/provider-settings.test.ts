@@ -135,6 +135,12 @@ describe('GitHub sign-in entered in Settings', () => {
     expect(unquoted.status).toBe(400);
     expect(await unquoted.text()).not.toContain('mySECRET');
     expect((await call('DELETE', '/hub/ui/api/settings/providers/github')).status).toBe(404);
+    const enterprise = await call('PUT', '/hub/ui/api/settings/providers/github', {
+      ...GH,
+      url: 'https://ghe.example.org',
+      apiUrl: 'https://api.github.com',
+    });
+    expect(fields(enterprise)['github.apiUrl']).toContain('https://ghe.example.org/api/v3');
     const view = await call('GET', '/hub/ui/api/settings/providers');
     expect(view.json).toMatchObject({ github: null, callbackBases: [`http://localhost:${port}`] });
     expect(fs.existsSync(path.join(dataDir, 'settings.json'))).toBe(false);

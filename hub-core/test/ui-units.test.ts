@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/load.js';
+import { GithubProvider } from '../../e2e/fixtures/github-provider.js';
 import { lanAddresses } from '../src/lan-sharing.js';
 import { cpuPercent, memoryBytes } from '../src/ui/containers.js';
 import { LineSplitter, parseLine } from '../src/ui/logs.js';
@@ -179,5 +180,58 @@ describe('the sign-in check on the settings screen', () => {
     ]);
     expect(checks[0]?.message).toMatch(new RegExp(`^GitHub does not answer at ${closed}: .*ECONNREFUSED`));
     expect(checks[1]?.fix).toContain('/hub/oauth_callback');
+  });
+
+  it('tells a mistyped Client ID, a wrong secret and a wrong API address apart', async () => {
+    const { checkGithubLogin } = await import('../src/ui/login-check.js');
+    const app = { clientId: 'Ov23liCheck1', clientSecret: 'check-secret' };
+    const gh = await new GithubProvider({
+      ...app,
+      callbackUrl: 'http://localhost:1/hub/oauth_callback',
+    }).start();
+    try {
+      const provider = async (github: Record<string, unknown>) => {
+        const c = loadConfig({ env: {}, overrides: { dataDir: tmp(), auth: { github } } });
+        return (await checkGithubLogin(c, []))[0];
+      };
+      const good = { ...app, url: gh.url, apiUrl: gh.apiUrl };
+      expect(await provider(good)).toMatchObject({
+        ok: true,
+        message: expect.stringContaining('accepts the Client ID and secret'),
+      });
+      expect(await provider({ ...good, clientId: 'Ov23liCheckl' })).toMatchObject({
+        ok: false,
+        message: expect.stringContaining('does not know the Client ID Ov23liCheckl'),
+      });
+      expect(await provider({ ...good, clientSecret: 'old-secret' })).toMatchObject({
+        ok: false,
+        message: expect.stringContaining('refused the client secret'),
+      });
+      expect(await provider({ ...good, apiUrl: `${gh.url}/` })).toMatchObject({
+        ok: false,
+        message: expect.stringContaining(`There is no GitHub API at ${gh.url}/`),
+        fix: expect.stringContaining('/api/v3'),
+      });
+    } finally {
+      await gh.stop();
+    }
+  });
+
+  it('a GitHub Enterprise address without an API address gets <address>/api/v3, never github.com’s API', () => {
+    const withUrl = (github: Record<string, unknown>) =>
+      loadConfig({
+        env: {},
+        overrides: {
+          dataDir: tmp(),
+          auth: { github: { clientId: 'Ov23liX', clientSecret: 's', ...github } },
+        },
+      });
+    expect(withUrl({ url: 'https://ghe.example.org/' }).auth.github?.apiUrl).toBe(
+      'https://ghe.example.org/api/v3',
+    );
+    expect(withUrl({}).auth.github?.apiUrl).toBe('https://api.github.com');
+    expect(() => withUrl({ url: 'https://ghe.example.org', apiUrl: 'https://api.github.com' })).toThrow(
+      /auth\.github\.apiUrl.*https:\/\/ghe\.example\.org\/api\/v3/,
+    );
   });
 });

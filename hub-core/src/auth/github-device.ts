@@ -65,7 +65,7 @@ const FIXES: Record<string, string> = {
   device_flow_disabled:
     'Enable "Device Flow" in the GitHub OAuth app settings (GitHub → Settings → Developer settings → OAuth Apps → the app).',
   incorrect_client_credentials:
-    'Check auth.github.clientId: it must be the Client ID of the GitHub OAuth app.',
+    'Check the Client ID (Settings → Sign-in, or auth.github.clientId): it must be the Client ID of the GitHub OAuth app.',
   unauthorized_client: 'Enable "Device Flow" in the GitHub OAuth app settings.',
 };
 

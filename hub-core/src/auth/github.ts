@@ -127,7 +127,7 @@ export class GithubLogin {
       const description = providerErrorDescription(err);
       const fixes: Record<string, string> = {
         incorrect_client_credentials:
-          'Check auth.github.clientSecret: it must be the current secret of the GitHub OAuth app.',
+          'Check the client secret (Settings → Sign-in, or auth.github.clientSecret): it must be the current secret of the GitHub OAuth app.',
         redirect_uri_mismatch: `Set the "Authorization callback URL" of the GitHub OAuth app to exactly ${this.callbackUrl}`,
         bad_verification_code: 'Try signing in again; the code GitHub sent is used up or expired.',
       };
@@ -196,6 +196,7 @@ export class GithubLogin {
         `GitHub did not say who you are (HTTP ${res.status} from ${url}).`,
         {
           evidence: [`GET ${url} → ${res.status}`],
+          fix: 'Check the GitHub API address (Settings → Sign-in, or auth.github.apiUrl): https://api.github.com for github.com, https://<your server>/api/v3 for GitHub Enterprise.',
         },
       );
     }

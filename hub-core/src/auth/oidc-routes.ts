@@ -39,7 +39,10 @@ export function decideOidcAllow(
   const group = cfg.allowedGroups.find((g) => groups.includes(g));
   if (group) return { allowed: true, admin: false, rule: `member of the group "${group}"` };
   if (cfg.allowedGroups.length === 0) return base;
-  const yours = groups.length ? groups.map((g) => `"${g}"`).join(', ') : 'none';
+  // No groups at all is often the provider not sending them (a missing scope or another claim name).
+  const yours = groups.length
+    ? groups.map((g) => `"${g}"`).join(', ')
+    : `none: the provider sent no "${cfg.groupsClaim}" claim; if you are in a group, ask the admin to check the provider's scopes and groups claim in Settings → Sign-in`;
   return {
     allowed: false,
     admin: false,

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import type { z } from 'zod';
 import { HubError } from '../errors.js';
-import { configSchema, type HubConfig } from './schema.js';
+import { configSchema, githubApiUrlFor, type HubConfig } from './schema.js';
 
 type Raw = Record<string, unknown>;
 
@@ -169,6 +169,13 @@ function explain(error: z.ZodError, raw: Raw, sources: ConfigSources, fileRaw: R
   return `Invalid setting ${key} = ${shown} (from ${origin}): ${allowed}.`;
 }
 
+/** A GitHub Enterprise address without its API address gets <address>/api/v3, not github.com's API. */
+function withGithubApiUrl(raw: Raw): void {
+  const github = (raw.auth as Raw | undefined)?.github as Raw | undefined;
+  const apiUrl = github?.apiUrl === undefined ? githubApiUrlFor(github?.url) : undefined;
+  if (github && apiUrl) github.apiUrl = apiUrl;
+}
+
 /**
  * A hub with no sign-in method configured offers password accounts, so a first run works with no
  * setup and no internet: the owner creates the admin account from this computer (/hub/setup).
@@ -198,6 +205,7 @@ export function loadConfig(sources: ConfigSources = {}): HubConfig {
   }
   if (sources.overrides) raw = deepMerge(raw, sources.overrides);
   offerPasswordsWhenNothingElse(raw);
+  withGithubApiUrl(raw);
   const result = configSchema.safeParse(raw);
   if (!result.success) {
     throw new HubError(400, 'config-invalid', explain(result.error, raw, withFile, fileRaw));

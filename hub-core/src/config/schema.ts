@@ -80,6 +80,9 @@ const IMAGE_REF =
   /^(?:[a-zA-Z0-9.-]+(?::\d+)?\/)?[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
 const MIN_MEMORY = 6 * 1024 * 1024;
 
+const GITHUB_API = 'https://api.github.com';
+const isGithubCom = (url: string) => /^https:\/\/(www\.)?github\.com\/?$/i.test(url);
+
 export const githubSchema = z
   .object({
     clientId: z
@@ -100,7 +103,9 @@ export const githubSchema = z
       .describe('GitHub web address (GitHub Enterprise: https://github.example.com).'),
     apiUrl: url('the GitHub API address')
       .default('https://api.github.com')
-      .describe('GitHub API address (GitHub Enterprise: https://github.example.com/api/v3).'),
+      .describe(
+        'GitHub API address; left out: https://api.github.com for github.com, <url>/api/v3 for GitHub Enterprise.',
+      ),
     callbackUrl: url('the OAuth callback')
       .optional()
       .describe(
@@ -130,7 +135,25 @@ export const githubSchema = z
       ),
     timeoutSeconds: z.number().positive().max(120).default(15).describe('Timeout of each call to GitHub.'),
   })
-  .strict();
+  .strict()
+  // An Enterprise server's sign-in must not send its users' tokens to github.com's API.
+  .superRefine((g, ctx) => {
+    if (g.apiUrl === GITHUB_API && isHttpUrl(g.url) && !isGithubCom(g.url))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['apiUrl'],
+        message: `expected the API address of that GitHub server (${githubApiUrlFor(g.url)}), not ${GITHUB_API}`,
+      });
+  });
+
+/**
+ * The API address that goes with a GitHub web address: <server>/api/v3 for GitHub Enterprise;
+ * undefined for an address that is not one (its own field says so).
+ */
+export function githubApiUrlFor(url: unknown): string | undefined {
+  if (typeof url !== 'string' || !isHttpUrl(url)) return undefined;
+  return isGithubCom(url) ? GITHUB_API : `${url.replace(/\/+$/, '')}/api/v3`;
+}
 
 export const oidcSchema = z
   .object({

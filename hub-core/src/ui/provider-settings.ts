@@ -3,6 +3,7 @@ import { bodyObject, caller, jsonBody, needScope } from '../api/common.js';
 import { someSignInMethod } from '../auth/providers.js';
 import { AuthStore } from '../auth/auth-store.js';
 import { teammateHosts } from '../auth/settings-routes.js';
+import { githubApiUrlFor } from '../config/schema.js';
 import type { HubContext } from '../context.js';
 import { HubError, describeError } from '../errors.js';
 import type { Auth as Caller } from '../http/auth-context.js';
@@ -216,7 +217,10 @@ export function providerSettingsRoutes(ctx: HubContext): Router {
         extra['github.clientSecret'] =
           'Paste the client secret from the OAuth app page at GitHub ("Generate a new client secret")';
       const base = active ? withoutSecret(active) : offGithub ? withoutSecret(offGithub.saved) : {};
-      const github = { ...mergedFields(base, fields), clientSecret: secret ?? PLACEHOLDER_SECRET };
+      const merged = mergedFields(base, fields);
+      const apiUrl = merged.apiUrl === undefined ? githubApiUrlFor(merged.url) : undefined;
+      if (apiUrl) merged.apiUrl = apiUrl;
+      const github = { ...merged, clientSecret: secret ?? PLACEHOLDER_SECRET };
       const checked = validated(ctx.config, github, undefined, extra);
       const server = active?.url ?? (offGithub?.saved.url as string | undefined) ?? 'https://github.com';
       await commit(auth, {
