@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AuthStore } from '../src/auth/auth-store.js';
 import { type TestHub, startTestHub } from '../../e2e/fixtures/test-hub.js';
 
 // The UI's own endpoints without Docker: who may call what, and what bad input gets.
@@ -127,5 +128,39 @@ describe('password accounts switched from the settings screen', () => {
       forNow: false,
       signup: 'approval',
     });
+  });
+});
+
+describe('an admin who signs in with a password', () => {
+  it('cannot turn password accounts off (it would lock them out); one who signs in otherwise can', async () => {
+    const PAT = 'ui-pat-token-0123456789abcdef0123';
+    const hub = await startTestHub({
+      apiTokens: { [PAT]: 'pat' },
+      auth: {
+        adminUsers: ['pat'],
+        local: { enabled: true },
+        oidc: [{ id: 'sso', displayName: 'SSO', issuer: 'http://127.0.0.1:9', clientId: 'c' }],
+      },
+      docker: { socketPath: '/nonexistent/docker.sock' },
+    });
+    try {
+      const patch = () =>
+        fetch(`${hub.base}/hub/ui/api/settings`, {
+          method: 'PATCH',
+          headers: { authorization: `token ${PAT}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ passwords: { enabled: false } }),
+        });
+      const auth = new AuthStore(hub.hub.context.store.db);
+      const pat = hub.hub.context.store.getUser('pat');
+      auth.linkIdentity(pat?.id ?? 0, 'local', 'pat', 'pat');
+      const refused = await patch();
+      expect(refused.status).toBe(409);
+      expect(((await refused.json()) as { message: string }).message).toContain('would lock you out');
+      expect(hub.hub.context.config.auth.local.enabled).toBe(true);
+      auth.linkIdentity(pat?.id ?? 0, 'oidc:sso', 'pat-sub', 'pat');
+      expect((await patch()).status).toBe(200);
+    } finally {
+      await hub.stop();
+    }
   });
 });

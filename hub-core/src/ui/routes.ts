@@ -1,7 +1,9 @@
 import { type NextFunction, type Request, type Response, Router } from 'express';
 import { bodyObject, caller, findUser, jsonBody, needScope, userTarget } from '../api/common.js';
 import { tokenModel } from '../api/models.js';
+import { AuthStore } from '../auth/auth-store.js';
 import type { HubContext } from '../context.js';
+import { HubError } from '../errors.js';
 import { type Auth, tokenScopes, xsrfToken } from '../http/auth-context.js';
 import { callbackUrls, onlyAdminsCanSignIn, teammateHosts } from '../auth/settings-routes.js';
 import { runDiagnostics } from '../diagnostics.js';
@@ -19,6 +21,12 @@ import { checkGithubLogin, githubCallbackUrl } from './login-check.js';
 /** The admin screens' gate: the admin-ui scope, as JupyterHub's own admin page requires. */
 function needAdmin(auth: Auth): void {
   needScope(auth, ['admin-ui']);
+}
+
+/** The user's accounts are all password accounts of this hub (a provider cannot claim the name later). */
+function signsInOnlyWithPassword(ctx: HubContext, userId: number): boolean {
+  const accounts = new AuthStore(ctx.store.db).identitiesOfUser(userId);
+  return accounts.length > 0 && accounts.every((a) => a.provider === 'local');
 }
 
 function serverOf(ctx: HubContext, req: Request) {
@@ -180,6 +188,16 @@ export function uiRoutes(ctx: HubContext): Router {
     needAdmin(auth);
     needScope(auth, ['admin:users']);
     const body = bodyObject(req);
+    const passwordsOff = (body.passwords as { enabled?: unknown } | undefined)?.enabled === false;
+    if (passwordsOff && ctx.config.auth.local.enabled && signsInOnlyWithPassword(ctx, auth.user.id))
+      throw new HubError(
+        409,
+        'own-sign-in',
+        'You sign in to this hub with a password, so turning password accounts off would lock you out; nothing was saved.',
+        {
+          fix: 'Keep password accounts on, or have an admin who signs in with GitHub or an OpenID provider turn them off.',
+        },
+      );
     if (!applySettings(ctx.config, body, ctx.passwordsForNow)) endPasswordsForNow(ctx);
     ctx.events.record({
       level: 'info',
